@@ -18,6 +18,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
+# Checkov pins many packages of its own, so it gets a virtualenv of its own.
+checkov_spec='checkov>=3.2,<4'
+if [ "$(cat .venv-tools/.spec 2>/dev/null)" != "$checkov_spec" ]; then
+  "$python" -m venv .venv-tools
+  .venv-tools/bin/pip install --quiet "$checkov_spec"
+  echo "$checkov_spec" > .venv-tools/.spec
+fi
+
 if [ -f app/frontend/package.json ]; then
   (
     cd app/frontend
