@@ -1,0 +1,1 @@
+"""The whiteboard backend: boards on PostgreSQL, shared in real time."""

@@ -1,0 +1,1 @@
+"""The real-time side: sessions, fan-out between instances, live traffic."""

@@ -1,0 +1,181 @@
+"""Fan-out between instances through PostgreSQL LISTEN/NOTIFY.
+
+Each instance keeps one dedicated connection to the writer that listens on two
+channels: board changes (operations, renames, deletions, revoked links) and live
+traffic. Instances share no memory: every change, including this instance's own,
+reaches local connections through a notification. Operation notifications carry the
+operations inline when they fit, or else a seq range that is read back once per
+instance. Notifications arrive in commit order, which for one board is ``seq`` order.
+"""
+
+import asyncio
+import json
+import random
+import time
+from collections import defaultdict
+from typing import Any, Protocol
+
+import asyncpg
+import structlog
+
+from whiteboard import store
+from whiteboard.config import Settings
+from whiteboard.db import Database, connect_kwargs
+from whiteboard.metrics import FANOUT_LATENCY, LISTENER_CONNECTED, NOTIFICATIONS
+
+log = structlog.get_logger(__name__)
+
+LISTENER_RETRY_SECONDS = 1.0
+
+
+class Subscriber(Protocol):
+    """What the hub needs from a connection on this instance."""
+
+    board_id: str
+    client_id: str
+    generation: int
+
+    def deliver_ops(self, ops: list[dict[str, Any]]) -> None: ...
+    def send(self, message: dict[str, Any]) -> None: ...
+    def close(self, code: int, message: dict[str, Any] | None = None) -> None: ...
+    def resync(self) -> None: ...
+
+
+class Hub:
+    """Local connections by board, fed from PostgreSQL notifications."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self._settings = settings
+        self._db = db
+        self._boards: dict[str, set[Subscriber]] = defaultdict(set)
+        self._events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._listener: asyncpg.Connection | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self.draining = False
+
+    @property
+    def listening(self) -> bool:
+        """Whether notifications are being received."""
+        return self._listener is not None and not self._listener.is_closed()
+
+    @property
+    def connection_count(self) -> int:
+        """Connections open on this instance."""
+        return sum(len(subscribers) for subscribers in self._boards.values())
+
+    async def start(self) -> None:
+        """Open the listener connection and start dispatching."""
+        await self._listen()
+        self._tasks.append(asyncio.create_task(self._dispatch()))
+
+    async def stop(self) -> None:
+        """Stop dispatching and close the listener connection."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._listener is not None:
+            await self._listener.close(timeout=2)
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Start delivering a board's changes to a connection."""
+        self._boards[subscriber.board_id].add(subscriber)
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        """Stop delivering to a connection."""
+        subscribers = self._boards.get(subscriber.board_id, set())
+        subscribers.discard(subscriber)
+        if not subscribers:
+            self._boards.pop(subscriber.board_id, None)
+
+    async def drain(self, max_delay_ms: int) -> None:
+        """Ask every connection to reconnect elsewhere, then wait for them to end."""
+        self.draining = True
+        for subscribers in list(self._boards.values()):
+            for subscriber in list(subscribers):
+                after_ms = random.randint(0, max_delay_ms)  # noqa: S311
+                subscriber.close(1012, {"type": "reconnect", "after_ms": after_ms})
+        while self._boards:
+            await asyncio.sleep(0.05)
+
+    async def _listen(self) -> None:
+        conn = await asyncpg.connect(**connect_kwargs(self._settings))
+        await store.init_connection(conn)
+        await conn.add_listener(store.OPS_CHANNEL, self._on_ops_notification)
+        await conn.add_listener(store.LIVE_CHANNEL, self._on_live_notification)
+        conn.add_termination_listener(self._on_listener_lost)
+        self._listener = conn
+        LISTENER_CONNECTED.set(1)
+
+    def _on_listener_lost(self, conn: asyncpg.Connection) -> None:
+        LISTENER_CONNECTED.set(0)
+        log.error("listener connection lost")
+        self._tasks.append(asyncio.create_task(self._relisten()))
+
+    async def _relisten(self) -> None:
+        while True:
+            await asyncio.sleep(LISTENER_RETRY_SECONDS)
+            try:
+                await self._listen()
+            except (OSError, asyncpg.PostgresError) as error:
+                log.warning("listener reconnect failed", error=str(error))
+                continue
+            break
+        # Notifications sent while disconnected are lost: catch up from the log.
+        log.info("listener reconnected")
+        for subscribers in list(self._boards.values()):
+            for subscriber in list(subscribers):
+                subscriber.resync()
+
+    def _on_ops_notification(
+        self, conn: object, pid: int, channel: str, payload: str
+    ) -> None:
+        self._events.put_nowait(json.loads(payload))
+
+    def _on_live_notification(
+        self, conn: object, pid: int, channel: str, payload: str
+    ) -> None:
+        NOTIFICATIONS.labels(channel="live", form="inline").inc()
+        for board_id, message in json.loads(payload):
+            for subscriber in list(self._boards.get(board_id, ())):
+                if subscriber.client_id != message.get("client_id"):
+                    subscriber.send(message)
+
+    async def _dispatch(self) -> None:
+        while True:
+            event = await self._events.get()
+            try:
+                await self._handle(event)
+            except (OSError, asyncpg.PostgresError) as error:
+                # Connections notice the gap on their next delivery and catch up.
+                log.error("dispatch failed", board_id=event.get("b"), error=str(error))
+
+    async def _handle(self, event: dict[str, Any]) -> None:
+        board_id = event["b"]
+        subscribers = list(self._boards.get(board_id, ()))
+        kind = event["k"]
+        if kind == "ops":
+            NOTIFICATIONS.labels("ops", "inline" if "ops" in event else "pointer").inc()
+        if not subscribers:
+            return
+
+        if kind == "ops":
+            ops = event.get("ops")
+            if ops is None:
+                ops = await store.read_ops(
+                    self._db.writer, board_id, event["from"], event["to"]
+                )
+            for subscriber in subscribers:
+                subscriber.deliver_ops(ops)
+            FANOUT_LATENCY.observe(max(0.0, time.time() - event["t"]))
+        elif kind == "board":
+            for subscriber in subscribers:
+                subscriber.send({"type": "board", "board": event["board"]})
+        elif kind == "deleted":
+            for subscriber in subscribers:
+                subscriber.close(4404, {"type": "deleted"})
+        elif kind == "links":
+            for subscriber in subscribers:
+                if subscriber.generation < event["g"]:
+                    message = "this link was revoked"
+                    error = {"type": "error", "code": "bad_token", "message": message}
+                    subscriber.close(1008, error)

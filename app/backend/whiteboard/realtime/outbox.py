@@ -1,0 +1,127 @@
+"""Everything sent to one client goes through its outbox, in order, by one task.
+
+Operations are sent gapless and in ``seq`` order: ones the client already has are
+skipped, and a gap (a lost notification, say) is filled from the operation log first.
+"""
+
+import asyncio
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import structlog
+from fastapi import WebSocket, WebSocketDisconnect
+
+from whiteboard import store
+from whiteboard.db import Database
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Close:
+    """Close the connection with ``code``."""
+
+    code: int
+
+
+@dataclass
+class OpsDelivery:
+    """Applied operations to pass on; ``catch_up`` first fetches anything newer."""
+
+    ops: list[dict[str, Any]] = field(default_factory=list)
+    catch_up: bool = False
+
+
+Outgoing = dict[str, Any] | Close | OpsDelivery
+
+
+class Outbox:
+    """The queue of messages for one client and the task that sends them."""
+
+    def __init__(self, websocket: WebSocket, db: Database, board_id: str, limit: int):
+        self.websocket = websocket
+        self.db = db
+        self.board_id = board_id
+        self.limit = limit
+        self.last_seq = 0
+        self.closing = False
+        self._queue: asyncio.Queue[Outgoing] = asyncio.Queue()
+        # Operations that arrive while the client is joining wait here.
+        self._held: list[list[dict[str, Any]]] | None = []
+
+    def put(self, item: Outgoing) -> None:
+        """Queue a message; a client that falls too far behind is told to reconnect."""
+        if self.closing:
+            return
+        if self._queue.qsize() >= self.limit:
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            log.warning("send queue overflow", board_id=self.board_id)
+            self.close(1012, {"type": "reconnect", "after_ms": random.randint(0, 1000)})  # noqa: S311
+            return
+        self._queue.put_nowait(item)
+
+    def deliver_ops(self, ops: list[dict[str, Any]]) -> None:
+        """Queue applied operations (held back until the join completes)."""
+        if self._held is not None:
+            self._held.append(ops)
+        else:
+            self.put(OpsDelivery(ops))
+
+    def release(self, last_seq: int) -> None:
+        """The client now has everything up to ``last_seq``: send what was held."""
+        self.last_seq = last_seq
+        held, self._held = self._held or [], None
+        for ops in held:
+            self.put(OpsDelivery(ops))
+
+    def close(self, code: int, message: dict[str, Any] | None = None) -> None:
+        """Send ``message`` if given, then close with ``code``."""
+        if message is not None:
+            self.put(message)
+        self.put(Close(code))
+        self.closing = True
+
+    async def run(self) -> None:
+        """Send queued messages until a Close or the client goes away."""
+        try:
+            while True:
+                item = await self._queue.get()
+                if isinstance(item, Close):
+                    await self.websocket.close(item.code)
+                    return
+                if isinstance(item, OpsDelivery):
+                    await self._send_ops(item)
+                else:
+                    await self._send(item)
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            return
+        except asyncpg.PostgresError as error:
+            log.error("catching up failed", board_id=self.board_id, error=str(error))
+            after_ms = random.randint(500, 3000)  # noqa: S311
+            await self._send({"type": "reconnect", "after_ms": after_ms})
+            await self.websocket.close(1012)
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        await self.websocket.send_text(json.dumps(message, default=str))
+
+    async def _send_ops(self, delivery: OpsDelivery) -> None:
+        ops = [op for op in delivery.ops if op["seq"] > self.last_seq]
+        if delivery.catch_up or (ops and ops[0]["seq"] > self.last_seq + 1):
+            upto = ops[0]["seq"] - 1 if ops else await self._board_seq()
+            if upto is None:
+                self.close(4404, {"type": "deleted"})
+                return
+            missing = await store.read_ops(
+                self.db.writer, self.board_id, self.last_seq, upto
+            )
+            ops = missing + ops
+        if ops:
+            await self._send({"type": "ops", "ops": ops})
+            self.last_seq = ops[-1]["seq"]
+
+    async def _board_seq(self) -> int | None:
+        return await store.current_seq(self.db.writer, self.board_id)

@@ -1,0 +1,269 @@
+"""One client on one board: join first, then operations, live strokes and cursors.
+
+Every refused message is answered with an ``error`` to this client only; the
+connection stays open unless the refusal says otherwise.
+"""
+
+import asyncio
+import json
+import random
+import time
+from typing import Any
+
+import asyncpg
+import structlog
+from fastapi import WebSocket
+from pydantic import ValidationError
+
+from whiteboard import store
+from whiteboard.links import Grant, new_client_id
+from whiteboard.metrics import CONNECTIONS, OPERATIONS, REFUSED_MESSAGES
+from whiteboard.ratelimit import TokenBucket
+from whiteboard.realtime.apply import describe
+from whiteboard.realtime.messages import (
+    CLIENT_MESSAGE,
+    KNOWN_TYPES,
+    OP,
+    Cursor,
+    Join,
+    Ops,
+    Ping,
+    Stroke,
+    User,
+)
+from whiteboard.realtime.outbox import OpsDelivery, Outbox
+from whiteboard.services import Services
+
+log = structlog.get_logger(__name__)
+
+JOIN_TIMEOUT_SECONDS = 10.0
+
+
+class Refused(Exception):
+    """A client message the server will not act on."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Session:
+    """The server side of one WebSocket connection."""
+
+    def __init__(self, websocket: WebSocket, services: Services, board_id: str):
+        self.services = services
+        self.settings = services.settings
+        self.board_id = board_id
+        self.client_id = new_client_id()
+        self.generation = 0
+        self.grant: Grant | None = None
+        self.user = User()
+        self.outbox = Outbox(
+            websocket, services.db, board_id, self.settings.send_queue_messages
+        )
+        self._websocket = websocket
+        self._bucket = TokenBucket(
+            self.settings.messages_per_second, self.settings.message_burst
+        )
+
+    # What the hub calls.
+    def deliver_ops(self, ops: list[dict[str, Any]]) -> None:
+        """Pass on operations applied to the board."""
+        self.outbox.deliver_ops(ops)
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Pass on a live message once the client has joined."""
+        if self.grant is not None:
+            self.outbox.put(message)
+
+    def close(self, code: int, message: dict[str, Any] | None = None) -> None:
+        """Send ``message``, then close."""
+        self.outbox.close(code, message)
+
+    def resync(self) -> None:
+        """Catch up from the operation log (after missed notifications)."""
+        self.outbox.put(OpsDelivery(catch_up=True))
+
+    async def run(self) -> None:
+        """Serve the connection until either side closes it."""
+        sender = asyncio.create_task(self.outbox.run())
+        opened = time.monotonic()
+        CONNECTIONS.inc()
+        log.info("connection opened", board_id=self.board_id, client_id=self.client_id)
+        try:
+            await self._receive_loop()
+        finally:
+            self.services.hub.unsubscribe(self)
+            if self.grant is not None:
+                left = {"type": "left", "client_id": self.client_id}
+                self.services.relay.publish(self.board_id, left)
+            sender.cancel()
+            await asyncio.gather(sender, return_exceptions=True)
+            CONNECTIONS.dec()
+            log.info(
+                "connection closed",
+                board_id=self.board_id,
+                client_id=self.client_id,
+                duration_seconds=round(time.monotonic() - opened, 3),
+            )
+
+    async def _receive_loop(self) -> None:
+        while True:
+            waiting = self.grant is None and not self.outbox.closing
+            timeout = JOIN_TIMEOUT_SECONDS if waiting else None
+            try:
+                frame = await asyncio.wait_for(self._websocket.receive(), timeout)
+            except TimeoutError:
+                self._refuse(Refused("not_joined", "join within 10 seconds"), 1008)
+                continue
+            if frame["type"] == "websocket.disconnect":
+                return
+            if self.outbox.closing:
+                continue
+            try:
+                await self._handle(frame.get("text"))
+            except Refused as refusal:
+                self._refuse(refusal)
+
+    def _refuse(self, refusal: Refused, close_code: int | None = None) -> None:
+        REFUSED_MESSAGES.labels(refusal.code).inc()
+        log.info("message refused", board_id=self.board_id, code=refusal.code)
+        error = {"type": "error", "code": refusal.code, "message": refusal.message}
+        if close_code is None:
+            self.outbox.put(error)
+        else:
+            self.outbox.close(close_code, error)
+
+    async def _handle(self, text: str | None) -> None:
+        limit = self.settings.max_message_bytes
+        if text is None:
+            raise Refused("bad_message", "messages are JSON text frames")
+        if len(text) > limit or len(text.encode()) > limit:
+            raise Refused("too_large", f"a message is at most {limit} bytes")
+        if not self._bucket.take():
+            raise Refused("rate_limited", "too many messages; slow down")
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            raise Refused("bad_json", "a message must be one JSON object") from None
+        if not isinstance(raw, dict) or raw.get("type") not in KNOWN_TYPES:
+            raise Refused("bad_message", "unknown message type")
+        try:
+            message = CLIENT_MESSAGE.validate_python(raw)
+        except ValidationError as error:
+            raise Refused("bad_message", describe(error)) from None
+
+        if isinstance(message, Join):
+            await self._join(message)
+        elif self.grant is None:
+            raise Refused("not_joined", "send join first")
+        elif isinstance(message, Ops):
+            await self._ops(message, self.grant)
+        elif isinstance(message, Stroke):
+            self._stroke(message, self.grant)
+        elif isinstance(message, Cursor):
+            self._cursor(message)
+        elif isinstance(message, Ping):
+            self.outbox.put({"type": "pong"})
+
+    async def _join(self, message: Join) -> None:
+        if self.grant is not None:
+            raise Refused("bad_message", "already joined")
+        grant = self.services.signer.verify(message.token)
+        if grant is None or grant.board_id != self.board_id:
+            self._refuse(Refused("bad_token", "this link is not valid"), 1008)
+            return
+
+        self.services.hub.subscribe(self)
+        state = await store.read_for_join(
+            self.services.db.writer,
+            self.board_id,
+            message.last_seq,
+            self.settings.replay_limit,
+        )
+        if state is None:
+            self._refuse(Refused("board_deleted", "this board does not exist"), 4404)
+            return
+        board, elements, replay = state
+        if board["link_generation"] != grant.generation:
+            self._refuse(Refused("bad_token", "this link was revoked"), 1008)
+            return
+
+        self.grant, self.generation, self.user = grant, grant.generation, message.user
+        welcome = {"type": "welcome", "client_id": self.client_id, "role": grant.role}
+        self.outbox.put({**welcome, "board": store.board_public(board)})
+        if replay is None:
+            self.outbox.put(
+                {"type": "snapshot", "seq": board["seq"], "elements": elements}
+            )
+            self.outbox.release(board["seq"])
+        else:
+            self.outbox.release(message.last_seq or 0)
+            self.outbox.put(OpsDelivery(replay))
+
+    async def _ops(self, message: Ops, grant: Grant) -> None:
+        if not grant.can_edit:
+            raise Refused("read_only", "this link can only view the board")
+        if len(message.ops) > self.settings.max_batch_ops:
+            limit = self.settings.max_batch_ops
+            raise Refused("too_large", f"a batch holds at most {limit} operations")
+
+        results: list[dict[str, Any] | None] = []
+        valid = []
+        for raw in message.ops:
+            if not isinstance(raw.get("op_id"), str):
+                raise Refused("bad_message", "every operation needs an op_id")
+            try:
+                valid.append(OP.validate_python(raw))
+                results.append(None)
+            except ValidationError as error:
+                rejected = {"status": "rejected", "code": "bad_message"}
+                results.append(
+                    {"op_id": raw["op_id"], **rejected, "message": describe(error)}
+                )
+
+        if not valid:
+            self.outbox.put({"type": "ack", "results": results})
+            return
+        try:
+            outcome = await store.apply_batch(
+                self.services.db.writer,
+                self.board_id,
+                self.client_id,
+                valid,
+                self.settings,
+            )
+        except store.BoardGone:
+            self._refuse(Refused("board_deleted", "this board was deleted"), 4404)
+            return
+        except (OSError, asyncpg.PostgresError) as error:
+            log.error("operations not stored", board_id=self.board_id, error=str(error))
+            after_ms = random.randint(500, 3000)  # noqa: S311
+            self.outbox.close(1012, {"type": "reconnect", "after_ms": after_ms})
+            return
+
+        applied = iter(outcome.results)
+        merged = [result or next(applied) for result in results]
+        for result in merged:
+            OPERATIONS.labels(result["status"]).inc()
+        self.outbox.put({"type": "ack", "results": merged})
+
+    def _stroke(self, message: Stroke, grant: Grant) -> None:
+        if not grant.can_edit:
+            raise Refused("read_only", "this link can only view the board")
+        if len(message.points) > self.settings.max_live_points:
+            limit = self.settings.max_live_points
+            raise Refused("too_large", f"send at most {limit} live points at once")
+        live = {"type": "stroke", "client_id": self.client_id}
+        live |= message.model_dump(
+            mode="json", include={"stroke_id", "points", "style"}
+        )
+        if not self.services.relay.fits(self.board_id, live):
+            raise Refused("too_large", "these live points do not fit one message")
+        self.services.relay.publish(self.board_id, live)
+
+    def _cursor(self, message: Cursor) -> None:
+        presence = {"type": "presence", "client_id": self.client_id}
+        presence |= self.user.model_dump() | {"x": message.x, "y": message.y}
+        self.services.relay.publish_cursor(self.board_id, presence)

@@ -1,0 +1,1 @@
+"""Request, response and message shapes (docs/protocol.md)."""

@@ -1,0 +1,98 @@
+"""Elements on a board: Base, Create (add), Update (patch), Public (stored)."""
+
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
+
+from whiteboard.schemas.text import PlainText
+
+ElementType = Literal["stroke", "rect", "ellipse", "line", "arrow", "text", "sticky"]
+ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Color = Annotated[str, Field(pattern=r"^(#[0-9a-fA-F]{6}|transparent)$")]
+Pressure = Annotated[float, Field(ge=0, le=1)]
+Point = tuple[FiniteFloat, FiniteFloat] | tuple[FiniteFloat, FiniteFloat, Pressure]
+StrokeWidth = Annotated[float, Field(ge=0, le=200)]
+FontSize = Annotated[float, Field(gt=0, le=1000)]
+
+BOXED_TYPES = {"rect", "ellipse", "text", "sticky"}
+TEXT_TYPES = {"text", "sticky"}
+
+
+class Style(BaseModel):
+    """How an element is drawn."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stroke: Color = "#1e1e1e"
+    fill: Color = "transparent"
+    width: StrokeWidth = 2
+    font_size: FontSize | None = None
+
+
+class StyleUpdate(BaseModel):
+    """Style fields to change; the others keep their values."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stroke: Color | None = None
+    fill: Color | None = None
+    width: StrokeWidth | None = None
+    font_size: FontSize | None = None
+
+
+class ElementBase(BaseModel):
+    """Geometry, text and style, shared by every element type."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    x: FiniteFloat | None = None
+    y: FiniteFloat | None = None
+    w: FiniteFloat | None = None
+    h: FiniteFloat | None = None
+    points: list[Point] | None = None
+    text: PlainText | None = None
+    style: Style = Field(default_factory=Style)
+    z: FiniteFloat = 0
+
+
+class ElementCreate(ElementBase):
+    """An element as a client adds it; ``version`` is ignored (the server sets it)."""
+
+    id: ClientId
+    type: ElementType
+    version: int | None = None
+
+    @model_validator(mode="after")
+    def fields_fit_type(self) -> Self:
+        """Check that the fields a type needs are there."""
+        if self.type == "stroke" and not self.points:
+            raise ValueError("a stroke needs at least one point")
+        if self.type in ("line", "arrow") and len(self.points or []) != 2:
+            raise ValueError(f"a {self.type} needs exactly two points")
+        boxed = (self.x, self.y, self.w, self.h)
+        if self.type in BOXED_TYPES and None in boxed:
+            raise ValueError(f"a {self.type} needs x, y, w and h")
+        if self.type in TEXT_TYPES and self.text is None:
+            raise ValueError(f"a {self.type} needs text")
+        return self
+
+
+class ElementUpdate(BaseModel):
+    """A patch: the fields to change; ``id``, ``type`` and ``version`` cannot change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    x: FiniteFloat | None = None
+    y: FiniteFloat | None = None
+    w: FiniteFloat | None = None
+    h: FiniteFloat | None = None
+    points: list[Point] | None = None
+    text: PlainText | None = None
+    style: StyleUpdate | None = None
+    z: FiniteFloat | None = None
+
+
+class ElementPublic(ElementCreate):
+    """An element as stored and sent, with its version."""
+
+    version: int = 1
