@@ -1,0 +1,133 @@
+"""The stack's configuration, read in one place and validated before any resource.
+
+`load_config()` reads every `whiteboard:` key, validates it into a `StackConfig`
+(common settings plus the chosen cloud's sub-model) and raises `ConfigError` with
+one line naming key, value and what is allowed. Nothing else reads Pulumi config.
+
+Adding a cloud: write `config/<cloud>.py` with a `SettingsModel` whose keys start
+with the cloud's name and a `check_with(common)` method, add it to `CLOUD_SETTINGS`
+and as a field of `StackConfig`, and add the cloud to `SUPPORTED_CLOUDS`.
+"""
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import pulumi
+import pulumi.runtime
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from whiteboard_infra.config.aws import AwsSettings
+from whiteboard_infra.config.common import (
+    SUPPORTED_CLOUDS,
+    CommonSettings,
+    SettingsModel,
+)
+from whiteboard_infra.config.errors import ConfigError
+
+NAMESPACE = "whiteboard"
+
+CLOUD_SETTINGS: dict[str, type[SettingsModel]] = {"aws": AwsSettings}
+"""Each supported cloud's sub-model, by the value of `whiteboard:cloud`."""
+
+SETTINGS_MODELS: tuple[type[SettingsModel], ...] = (CommonSettings, AwsSettings)
+"""Every model whose fields are stack keys; documentation tests walk these."""
+
+__all__ = [
+    "CLOUD_SETTINGS",
+    "NAMESPACE",
+    "SETTINGS_MODELS",
+    "AwsSettings",
+    "CommonSettings",
+    "ConfigError",
+    "StackConfig",
+    "config_keys",
+    "load_config",
+    "parse_config",
+]
+
+
+Settings = TypeVar("Settings", bound=SettingsModel)
+
+
+class StackConfig(BaseModel):
+    """The validated configuration of one stack: what `deploy(config)` receives."""
+
+    model_config = ConfigDict(frozen=True)
+
+    common: CommonSettings
+    aws: AwsSettings | None = None
+
+
+def config_keys() -> dict[str, Any]:
+    """Every stack key (without namespace) mapped to its pydantic field."""
+    keys: dict[str, Any] = {}
+    for model in SETTINGS_MODELS:
+        for name, field in model.model_fields.items():
+            keys[field.alias or name] = field
+    return keys
+
+
+def load_config() -> StackConfig:
+    """Read and validate this stack's `whiteboard:` configuration."""
+    config = pulumi.Config(NAMESPACE)
+    values = {key: config.get(key) for key in config_keys()}
+    present = {key: value for key, value in values.items() if value is not None}
+    return parse_config(present, _set_keys())
+
+
+def parse_config(
+    values: Mapping[str, str], set_keys: set[str] | None = None
+) -> StackConfig:
+    """Validate raw string values by key into a `StackConfig`.
+
+    `set_keys` are all `whiteboard:` keys the stack sets; unknown ones (typos) are
+    refused rather than silently ignored.
+    """
+    known = config_keys()
+    for key in sorted((set_keys or set()) - set(known)):
+        raise ConfigError(f"whiteboard:{key} is refused: not a known setting")
+
+    common = _validate(CommonSettings, values)
+    if common.cloud not in SUPPORTED_CLOUDS:
+        raise ConfigError(
+            f"whiteboard:cloud={common.cloud} is refused: not yet supported; "
+            f"supported: {', '.join(SUPPORTED_CLOUDS)}"
+        )
+
+    cloud_model = CLOUD_SETTINGS[common.cloud]
+    cloud = _validate(cloud_model, values)
+    try:
+        cloud.check_with(common)  # type: ignore[attr-defined]
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return StackConfig.model_validate({"common": common, common.cloud: cloud})
+
+
+def _validate(model: type[Settings], values: Mapping[str, str]) -> Settings:
+    fields = {field.alias for field in model.model_fields.values()}
+    mine = {key: value for key, value in values.items() if key in fields}
+    try:
+        return model.model_validate(mine)
+    except ValidationError as error:
+        raise ConfigError(_one_line(error, mine)) from None
+
+
+def _one_line(error: ValidationError, values: Mapping[str, str]) -> str:
+    first = error.errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if message.startswith("whiteboard:"):
+        return message
+    key = str(first["loc"][0]) if first["loc"] else "?"
+    value = values.get(key, "")
+    if key in ("databasePassword", "secretKey"):
+        value = "(secret)"
+    return f"whiteboard:{key}={value} is refused: {message}"
+
+
+def _set_keys() -> set[str]:
+    """Keys under `whiteboard:` that the running stack sets, however it passed them."""
+    names = set(pulumi.runtime.config.CONFIG.get()) | set(
+        pulumi.runtime.get_config_env()
+    )
+    prefix = f"{NAMESPACE}:"
+    return {name.removeprefix(prefix) for name in names if name.startswith(prefix)}
