@@ -53,7 +53,9 @@ class AwsFakes:
         if type_.startswith("aws:") and handler is not None:
             return handler(name, physical, inputs)
         if type_ == "random:index/randomPassword:RandomPassword":
-            return {"result": f"Mock{_hex(name, 24)}Pw1!"[: inputs.get("length", 32)]}
+            return {
+                "result": f"Mock{_hex(name, 48)}Pw1!"[: int(inputs.get("length", 32))]
+            }
         if type_ == "docker:index/image:Image":
             image = str(inputs.get("imageName", name))
             repository = image.rsplit(":", 1)[0]

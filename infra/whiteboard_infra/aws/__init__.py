@@ -1,0 +1,195 @@
+"""The whiteboard on AWS: network, secrets, database, images, load balancer and the
+ECS services, wired from the validated configuration.
+
+Every resource goes through one explicit provider in `whiteboard:awsRegion`, which
+tags everything with the project, stack and environment.
+"""
+
+import os
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from whiteboard_infra.aws.container_service import (
+    ContainerService,
+    ContainerServiceArgs,
+    ServiceSize,
+)
+from whiteboard_infra.aws.database import Database, DatabaseArgs
+from whiteboard_infra.aws.load_balancer import LoadBalancer, LoadBalancerArgs
+from whiteboard_infra.aws.network import Network, NetworkArgs
+from whiteboard_infra.aws.registry import Registry, RegistryArgs
+from whiteboard_infra.aws.scaling import ScalingArgs
+from whiteboard_infra.aws.secrets import Secrets, SecretsArgs
+from whiteboard_infra.config import StackConfig
+from whiteboard_infra.deploy import DeployOutputs
+
+APP_DIRECTORY = Path(__file__).resolve().parents[3] / "app"
+
+
+def deploy(config: StackConfig) -> DeployOutputs:
+    """Declare the whole platform on AWS."""
+    common, settings = config.common, config.aws
+    assert settings is not None, "load_config checks the aws settings exist"
+    name = common.resource_prefix
+    protected = common.database_deletion_protection
+
+    provider = aws.Provider(
+        "aws",
+        region=settings.region,
+        default_tags={
+            "tags": {
+                "Project": pulumi.get_project(),
+                "Stack": pulumi.get_stack(),
+                "Environment": common.environment,
+            }
+        },
+    )
+    opts = pulumi.ResourceOptions(providers={"aws": provider})
+
+    network = Network(
+        name,
+        NetworkArgs(
+            name=name,
+            cidr=settings.vpc_cidr,
+            zone_count=settings.availability_zones,
+            nat_gateway_per_zone=settings.nat_gateway_per_zone,
+        ),
+        opts,
+    )
+
+    secrets = Secrets(
+        name,
+        SecretsArgs(
+            name=name,
+            database_password=_reveal(common.database_password),
+            secret_key=_reveal(common.secret_key),
+            recovery_window_days=30 if protected else 0,
+        ),
+        opts,
+    )
+
+    database = Database(
+        name,
+        DatabaseArgs(
+            name=name,
+            vpc_id=network.vpc_id,
+            private_subnet_ids=network.private_subnet_ids,
+            database_name=common.database_name,
+            username=common.database_user,
+            password=secrets.database_password,
+            instance_class=settings.database_instance_class,
+            storage_gib=common.database_storage_gib,
+            max_storage_gib=common.database_max_storage_gib,
+            multi_az=common.database_high_availability,
+            read_replicas=common.database_read_replicas,
+            backup_retention_days=common.database_backup_retention_days,
+            deletion_protection=protected,
+            performance_insights=settings.database_performance_insights,
+        ),
+        pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=protected)),
+    )
+
+    registry = Registry(
+        name,
+        RegistryArgs(
+            name=name,
+            app_directory=str(_relative_to_cwd(APP_DIRECTORY)),
+            prebuilt_images={
+                "backend": common.backend_image,
+                "frontend": common.frontend_image,
+            },
+            force_delete=not protected,
+        ),
+        opts,
+    )
+
+    load_balancer = LoadBalancer(
+        name,
+        LoadBalancerArgs(
+            name=name,
+            vpc_id=network.vpc_id,
+            vpc_cidr=settings.vpc_cidr,
+            public_subnet_ids=network.public_subnet_ids,
+            idle_timeout_seconds=common.websocket_idle_timeout_seconds,
+            deregistration_delay_seconds=settings.deregistration_delay_seconds,
+            domain_name=common.domain_name,
+            hosted_zone_id=settings.hosted_zone_id,
+        ),
+        opts,
+    )
+
+    ContainerService(
+        name,
+        ContainerServiceArgs(
+            name=name,
+            region=settings.region,
+            vpc_id=network.vpc_id,
+            private_subnet_ids=network.private_subnet_ids,
+            load_balancer_security_group_id=load_balancer.security_group_id,
+            load_balancer_arn_suffix=load_balancer.arn_suffix,
+            backend_target_group=load_balancer.backend_target_group,
+            frontend_target_group=load_balancer.frontend_target_group,
+            routing=load_balancer.routing,
+            database_security_group_id=database.security_group_id,
+            database_host=database.writer_address,
+            database_reader_hosts=database.reader_addresses,
+            database_identifiers=database.instance_identifiers,
+            database_storage_gib=common.database_storage_gib,
+            backend_image=registry.images["backend"],
+            frontend_image=registry.images["frontend"],
+            repository_arns=registry.repository_arns,
+            database_password_arn=secrets.database_password_arn,
+            secret_key_arn=secrets.secret_key_arn,
+            backend=ServiceSize(
+                cpu=settings.backend_cpu,
+                memory_mib=settings.backend_memory_mib,
+                desired_count=common.backend_min_instances,
+            ),
+            frontend=ServiceSize(
+                cpu=settings.frontend_cpu,
+                memory_mib=settings.frontend_memory_mib,
+                desired_count=common.frontend_instances,
+            ),
+            scaling=ScalingArgs(
+                min_instances=common.backend_min_instances,
+                max_instances=common.backend_max_instances,
+                cpu_target_percent=common.backend_cpu_target_percent,
+                connections_target_per_instance=(
+                    common.backend_connections_target_per_instance
+                ),
+                scale_out_cooldown_seconds=common.scale_out_cooldown_seconds,
+                scale_in_cooldown_seconds=common.scale_in_cooldown_seconds,
+            ),
+            database_name=common.database_name,
+            database_user=common.database_user,
+            database_pool_size=common.database_pool_size,
+            environment=common.environment,
+            log_level=common.log_level,
+            shutdown_grace_seconds=common.shutdown_grace_seconds,
+            deployment_maximum_percent=settings.deployment_maximum_percent,
+            log_retention_days=common.log_retention_days,
+        ),
+        opts,
+    )
+
+    return DeployOutputs(
+        app_url=load_balancer.app_url,
+        websocket_url=load_balancer.websocket_url,
+        database_writer_endpoint=database.writer_endpoint,
+        database_reader_endpoints=database.reader_endpoints,
+    )
+
+
+def _reveal(secret: object) -> str | None:
+    """The supplied value of a `SecretStr` setting; it is wrapped as a Pulumi secret
+    again as soon as it reaches a resource."""
+    reveal = getattr(secret, "get_secret_value", None)
+    return reveal() if reveal else None
+
+
+def _relative_to_cwd(path: Path) -> Path:
+    """Pulumi runs the program in `infra/`; a relative path keeps the Docker build
+    context the same on every machine, so it does not show up as a change."""
+    return Path(os.path.relpath(path))

@@ -1,0 +1,135 @@
+"""Registry: ECR repositories for the two images, and the images themselves.
+
+Creates one repository per image (scanned on push, old untagged images expired),
+and for each image either builds `app/<image>` with Docker and pushes it
+(pulumi-docker), or takes the prebuilt reference the stack supplies (what CI
+passes). Services refer to pushed images by digest, so a new build rolls out and an
+unchanged one does not.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_docker as docker
+
+IMAGES = ("backend", "frontend")
+
+_KEEP_IMAGES = {
+    "rules": [
+        {
+            "rulePriority": 1,
+            "description": "keep the 20 newest images",
+            "selection": {
+                "tagStatus": "any",
+                "countType": "imageCountMoreThan",
+                "countNumber": 20,
+            },
+            "action": {"type": "expire"},
+        }
+    ]
+}
+
+
+@dataclass(frozen=True)
+class RegistryArgs:
+    """Arguments of `Registry`."""
+
+    name: str
+    """Prefix of every repository name."""
+
+    app_directory: str
+    """Path of `app/` (holding `backend/` and `frontend/` with Dockerfiles), relative
+    to the working directory Pulumi runs the program in."""
+
+    prebuilt_images: dict[str, str] = field(default_factory=dict)
+    """Image references by image name ("backend", "frontend") to use instead of
+    building; default: build both."""
+
+    force_delete: bool = True
+    """Let `pulumi destroy` delete repositories that still hold images (default)."""
+
+
+class Registry(pulumi.ComponentResource):
+    """ECR repositories and the images that run in them."""
+
+    repositories: dict[str, aws.ecr.Repository]
+    repository_arns: list[pulumi.Output[str]]
+    images: dict[str, pulumi.Output[str]]
+    """The reference each service runs, by image name."""
+
+    def __init__(
+        self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("whiteboard:aws:Registry", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.repositories = {}
+        self.images = {}
+        for image in IMAGES:
+            repository = aws.ecr.Repository(
+                f"{name}-{image}",
+                name=f"{args.name}/{image}",
+                image_scanning_configuration={"scan_on_push": True},
+                image_tag_mutability="MUTABLE",
+                encryption_configurations=[{"encryption_type": "AES256"}],
+                force_delete=args.force_delete,
+                opts=child,
+            )
+
+            aws.ecr.LifecyclePolicy(
+                f"{name}-{image}",
+                repository=repository.name,
+                policy=pulumi.Output.json_dumps(_KEEP_IMAGES),
+                opts=child,
+            )
+            self.repositories[image] = repository
+
+            prebuilt = args.prebuilt_images.get(image)
+            self.images[image] = (
+                pulumi.Output.from_input(prebuilt)
+                if prebuilt
+                else self._build(name, image, repository, args.app_directory)
+            )
+
+        self.repository_arns = [repo.arn for repo in self.repositories.values()]
+        self.register_outputs(
+            {
+                "repository_urls": {
+                    image: repo.repository_url
+                    for image, repo in self.repositories.items()
+                },
+                "images": self.images,
+            }
+        )
+
+    def _build(
+        self,
+        name: str,
+        image: str,
+        repository: aws.ecr.Repository,
+        app_directory: str,
+    ) -> pulumi.Output[str]:
+        credentials = aws.ecr.get_authorization_token_output(
+            registry_id=repository.registry_id,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        context = str(Path(app_directory) / image)
+
+        built = docker.Image(
+            f"{name}-{image}",
+            image_name=repository.repository_url.apply(lambda url: f"{url}:latest"),
+            build={
+                "context": context,
+                "dockerfile": str(Path(context) / "Dockerfile"),
+                "platform": "linux/amd64",
+            },
+            registry={
+                "server": repository.repository_url,
+                "username": credentials.user_name,
+                "password": pulumi.Output.secret(credentials.password),
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return built.repo_digest
