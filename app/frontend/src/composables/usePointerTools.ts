@@ -26,7 +26,7 @@ import type { Tool } from './useTools'
 
 type Gesture =
   | { kind: 'pan'; last: Vec }
-  | { kind: 'draw'; element: BoardElement; sentAt: number }
+  | { kind: 'draw'; element: BoardElement; sentAt: number; sentCount: number }
   | { kind: 'shape'; element: BoardElement; start: Vec }
   | { kind: 'erase'; hits: Set<string> }
   | { kind: 'move'; start: Vec; originals: BoardElement[]; moved: boolean }
@@ -50,6 +50,8 @@ export interface PointerToolsOptions {
 }
 
 const LIVE_INTERVAL_MS = 50
+/** The server relays at most 100 live points per message. */
+const LIVE_POINTS_PER_MESSAGE = 100
 const STICKY_SIZE = 200
 
 /**
@@ -104,7 +106,7 @@ export function usePointerTools(o: PointerToolsOptions) {
       startSelect(event, p)
     } else if (tool === 'pen') {
       const element = newElement('stroke', p, { points: [pointOf(p.x, p.y, pressureOf(event))] })
-      gesture = { kind: 'draw', element, sentAt: 0 }
+      gesture = { kind: 'draw', element, sentAt: 0, sentCount: 0 }
     } else if (tool === 'eraser') {
       gesture = { kind: 'erase', hits: new Set() }
       erase(p)
@@ -167,7 +169,7 @@ export function usePointerTools(o: PointerToolsOptions) {
       setDraft([[gesture.element.id, gesture.element]])
       if (event.timeStamp - gesture.sentAt >= LIVE_INTERVAL_MS) {
         gesture.sentAt = event.timeStamp
-        o.sendLive({ type: 'stroke', stroke_id: gesture.element.id, points, style: gesture.element.style })
+        sendLivePoints(gesture)
       }
     } else if (gesture.kind === 'shape') {
       const element = gesture.element
@@ -191,6 +193,18 @@ export function usePointerTools(o: PointerToolsOptions) {
       setDraft([[gesture.original.id, { ...gesture.original, ...patch }]])
     } else if (gesture.kind === 'marquee') {
       marquee.value = rectFromPoints(gesture.start, p)
+    }
+  }
+
+  /** Sends the points drawn since the last send; others append them to their preview. */
+  function sendLivePoints(drawing: Extract<Gesture, { kind: 'draw' }>) {
+    const points = drawing.element.points ?? []
+    // Repeat the last point already sent, so the pieces join up.
+    const fresh = points.slice(Math.max(0, drawing.sentCount - 1))
+    drawing.sentCount = points.length
+    for (let start = 0; start < fresh.length; start += LIVE_POINTS_PER_MESSAGE) {
+      const chunk = fresh.slice(start, start + LIVE_POINTS_PER_MESSAGE)
+      o.sendLive({ type: 'stroke', stroke_id: drawing.element.id, points: chunk, style: drawing.element.style })
     }
   }
 

@@ -1,5 +1,6 @@
 import { onMounted, onUnmounted, ref } from 'vue'
 import type { Point, ServerMessage, Style } from '../lib/protocol'
+import { DEFAULT_STYLE } from '../lib/shapes'
 
 export interface Peer {
   clientId: string
@@ -40,10 +41,12 @@ export function usePresence() {
     } else if (message.type === 'left') {
       peers.value.delete(message.client_id)
     } else if (message.type === 'stroke') {
+      // Live points come in pieces: each message carries the points drawn since the last.
+      const known = liveStrokes.value.get(message.stroke_id)
       liveStrokes.value.set(message.stroke_id, {
         strokeId: message.stroke_id,
-        points: message.points,
-        style: message.style,
+        points: [...(known?.points ?? []), ...message.points],
+        style: { ...DEFAULT_STYLE, ...message.style },
         seenAt: now,
       })
     } else if (message.type === 'ops') {

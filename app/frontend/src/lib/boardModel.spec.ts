@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BoardModel } from './boardModel'
-import type { AddOp, UpdateOp } from './protocol'
+import type { AddOp, BoardElement, UpdateOp } from './protocol'
 import { applied, rect } from './testElements'
 
 const add = (id: string, opId = `add-${id}`): AddOp => ({
@@ -118,5 +118,24 @@ describe('BoardModel', () => {
     model.loadSnapshot(0, [rect('top', { z: 3 }), rect('bottom', { z: 1 })])
     expect(model.elements().map((element) => element.id)).toEqual(['bottom', 'top'])
     expect(model.topZ()).toBe(3)
+  })
+})
+
+describe('elements from the server', () => {
+  it('get default values for fields the server left out', () => {
+    const model = new BoardModel()
+    const sparse = {
+      id: 's',
+      type: 'stroke',
+      points: [[1, 2]],
+      style: { stroke: '#ff0000', fill: 'transparent', width: 2, font_size: null },
+      version: 1,
+    } as unknown as BoardElement
+    model.loadSnapshot(1, [sparse])
+    expect(model.elements()[0]).toMatchObject({
+      x: 0,
+      z: 0,
+      style: { stroke: '#ff0000', font_size: 20 },
+    })
   })
 })

@@ -1,4 +1,5 @@
 import type { AckResult, AppliedOp, BoardElement, ElementPatch, Op } from './protocol'
+import { DEFAULT_STYLE } from './shapes'
 
 /** An op the server refused, with its reason. */
 export interface Rejection {
@@ -38,7 +39,7 @@ export class BoardModel {
 
   /** Replaces the server state; pending ops stay and are shown on top of it. */
   loadSnapshot(seq: number, elements: BoardElement[]): void {
-    this.confirmed = new Map(elements.map((element) => [element.id, element]))
+    this.confirmed = new Map(elements.map((element) => [element.id, withDefaults(element)]))
     this.appliedSeq = seq
     for (const [seqOfOp] of this.early) if (seqOfOp <= seq) this.early.delete(seqOfOp)
     this.dropConfirmedPending()
@@ -109,7 +110,7 @@ export class BoardModel {
 
   private applyConfirmed(op: AppliedOp): void {
     if (op.kind !== 'delete' && op.element !== undefined) {
-      this.confirmed.set(op.element.id, op.element)
+      this.confirmed.set(op.element.id, withDefaults(op.element))
       return
     }
     applyOp(this.confirmed, op)
@@ -140,6 +141,27 @@ export function applyOp(elements: Map<string, BoardElement>, op: Op): void {
   } else {
     const current = elements.get(op.element_id)
     if (current !== undefined) elements.set(op.element_id, patchElement(current, op.patch))
+  }
+}
+
+/**
+ * Fills in what the server may leave out: other clients may omit `font_size` or the
+ * geometry fields a type does not use.
+ */
+export function withDefaults(element: BoardElement): BoardElement {
+  return {
+    ...element,
+    x: element.x ?? 0,
+    y: element.y ?? 0,
+    w: element.w ?? 0,
+    h: element.h ?? 0,
+    z: element.z ?? 0,
+    style: {
+      stroke: element.style?.stroke ?? DEFAULT_STYLE.stroke,
+      fill: element.style?.fill ?? DEFAULT_STYLE.fill,
+      width: element.style?.width ?? DEFAULT_STYLE.width,
+      font_size: element.style?.font_size ?? DEFAULT_STYLE.font_size,
+    },
   }
 }
 
