@@ -51,6 +51,7 @@ class Hub:
         self._events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._listener: asyncpg.Connection | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
         self.draining = False
 
     @property
@@ -70,6 +71,7 @@ class Hub:
 
     async def stop(self) -> None:
         """Stop dispatching and close the listener connection."""
+        self._stopping = True
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -108,6 +110,8 @@ class Hub:
 
     def _on_listener_lost(self, conn: asyncpg.Connection) -> None:
         LISTENER_CONNECTED.set(0)
+        if self._stopping:
+            return
         log.error("listener connection lost")
         self._tasks.append(asyncio.create_task(self._relisten()))
 

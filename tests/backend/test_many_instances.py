@@ -1,0 +1,94 @@
+"""Several instances on one database: fan-out, start-up, key rotation."""
+
+import asyncio
+
+import httpx
+import pytest
+from backend_client import Client, add, bearer, create_board, rect
+from backend_servers import Server
+from conftest import ServerFactory
+
+pytestmark = pytest.mark.asyncio
+
+
+async def joined(server: Server, token: str, board_id: str) -> Client:
+    """A client joined to a board on ``server``."""
+    client = await Client.open(server.ws_url(board_id))
+    await client.join(token)
+    await client.receive_type("snapshot")
+    return client
+
+
+async def test_clients_on_two_instances_see_each_others_changes(
+    start_server: ServerFactory,
+) -> None:
+    first, second = start_server(), start_server()
+    board = create_board(first.url)
+    alice = await joined(first, board["edit_token"], board["id"])
+    bob = await joined(second, board["edit_token"], board["id"])
+
+    await alice.operate(add("from-alice", rect("a")))
+    await bob.operate(add("from-bob", rect("b")))
+    seen_by_alice, seen_by_bob = await alice.ops_until(2), await bob.ops_until(2)
+
+    assert [op["op_id"] for op in seen_by_alice] == ["from-alice", "from-bob"]
+    assert [op["op_id"] for op in seen_by_bob] == ["from-alice", "from-bob"]
+
+    await bob.send({"type": "cursor", "x": 3, "y": 4})
+    assert (await alice.receive_type("presence"))["x"] == 3
+    await alice.close()
+    await bob.close()
+
+
+async def test_large_batch_crosses_instances_by_pointer(
+    start_server: ServerFactory,
+) -> None:
+    first, second = start_server(), start_server()
+    board = create_board(first.url)
+    writer = await joined(first, board["edit_token"], board["id"])
+    reader = await joined(second, board["view_token"], board["id"])
+    text = "plain words " * 200
+    notes = [
+        add(f"n{i}", {**rect(f"n{i}"), "type": "sticky", "text": text})
+        for i in range(10)
+    ]
+
+    results = await writer.operate(*notes)
+    seen = await reader.ops_until(10)
+
+    assert all(result["status"] == "applied" for result in results)
+    assert [op["seq"] for op in seen] == list(range(1, 11))
+    assert seen[-1]["element"]["text"] == text
+    metrics = httpx.get(f"{second.url}/metrics").text
+    assert 'whiteboard_notifications_total{channel="ops",form="pointer"}' in metrics
+    await writer.close()
+    await reader.close()
+
+
+async def test_instances_starting_together_migrate_once(
+    start_server: ServerFactory,
+) -> None:
+    servers = [start_server(wait=False) for _ in range(3)]
+
+    await asyncio.gather(*(asyncio.to_thread(s.wait_ready) for s in servers))
+
+    boards = [create_board(server.url) for server in servers]
+    assert len({board["id"] for board in boards}) == 3
+
+
+async def test_rotated_secret_key_keeps_old_links_working(
+    start_server: ServerFactory,
+) -> None:
+    old = start_server(secret_key="key-one")
+    board = create_board(old.url)
+    rotated = start_server(secret_key="key-two", secret_key_previous="key-one")
+    unrelated = start_server(secret_key="key-three")
+    url = f"/api/boards/{board['id']}"
+
+    on_rotated = httpx.get(rotated.url + url, headers=bearer(board["view_token"]))
+    on_unrelated = httpx.get(unrelated.url + url, headers=bearer(board["view_token"]))
+
+    assert on_rotated.status_code == 200
+    assert on_unrelated.status_code == 401
+    client = await joined(rotated, board["edit_token"], board["id"])
+    await client.close()
