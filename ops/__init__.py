@@ -1,0 +1,1 @@
+"""Operations: restoring the database and moving boards between environments."""
