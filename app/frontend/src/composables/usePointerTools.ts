@@ -246,6 +246,8 @@ export function usePointerTools(o: PointerToolsOptions) {
   }
 
   function onPointerDown(event: PointerEvent) {
+    // No focus change or text selection: a text editor opened by this press keeps focus.
+    event.preventDefault()
     ;(event.currentTarget as Element).setPointerCapture(event.pointerId)
     pointers.set(event.pointerId, screenOf(event))
     if (pointers.size === 2) {
