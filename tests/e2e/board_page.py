@@ -2,9 +2,16 @@
 
 from pathlib import Path
 
+from e2e_servers import Frontend
 from playwright.sync_api import Page, expect
 
 Pixel = tuple[int, int, int]
+
+
+def on_frontend(url: str, frontend: Frontend) -> str:
+    """The same page (and board link) served by another frontend server."""
+    path = url.split("/", 3)[3]
+    return f"{frontend.url}/{path}"
 
 
 class BoardPage:

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from board_page import BoardPage
+from board_page import BoardPage, on_frontend
 from e2e_servers import Frontend
 from playwright.sync_api import Page, expect
 
@@ -19,8 +19,7 @@ def test_stroke_and_sticky_note_reach_a_browser_on_another_instance(
 ) -> None:
     alice = BoardPage(new_page())
     edit_url = alice.create_board(frontends[0].url, "Planning")
-    same_board_elsewhere = edit_url.replace(frontends[0].url, frontends[1].url)
-    bob = BoardPage(new_page()).open(same_board_elsewhere)
+    bob = BoardPage(new_page()).open(on_frontend(edit_url, frontends[1]))
     bob.wait_live()
     expect(bob.page.get_by_test_id("board-name")).to_have_text("Planning")
 
