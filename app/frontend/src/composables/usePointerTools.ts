@@ -41,6 +41,7 @@ export interface PointerToolsOptions {
   style: Ref<Style>
   spaceHeld: Ref<boolean>
   canEdit: Ref<boolean>
+  selection: Ref<Set<string>>
   elements: Ref<BoardElement[]>
   add: (element: BoardElement) => void
   update: (patches: Map<string, ElementPatch>) => void
@@ -59,7 +60,7 @@ const STICKY_SIZE = 200
  * as a draft over the board and become one undoable action when the pointer lifts.
  */
 export function usePointerTools(o: PointerToolsOptions) {
-  const selection = ref(new Set<string>())
+  const selection = o.selection
   const draft = shallowRef(new Map<string, BoardElement | null>())
   const marquee = ref<Rect | null>(null)
   const pointers = new Map<number, Vec>()
@@ -303,7 +304,7 @@ export function usePointerTools(o: PointerToolsOptions) {
     if (hit !== null && (hit.type === 'text' || hit.type === 'sticky')) o.editText(hit, false)
   }
 
-  return { selection, draft, marquee, onPointerDown, onPointerMove, onPointerUp, onPointerCancel, onWheel, onDoubleClick }
+  return { draft, marquee, onPointerDown, onPointerMove, onPointerUp, onPointerCancel, onWheel, onDoubleClick }
 }
 
 function pressureOf(event: PointerEvent): number | undefined {
