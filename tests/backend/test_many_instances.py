@@ -1,12 +1,15 @@
 """Several instances on one database: fan-out, start-up, key rotation."""
 
 import asyncio
+from collections.abc import Iterator
 
 import httpx
 import pytest
 from backend_client import Client, add, bearer, create_board, rect
 from backend_servers import Server
-from conftest import ServerFactory
+from conftest import ServerFactory, new_database
+from whiteboard.devdb import DevDatabase
+from whiteboard.links import LinkSigner
 
 pytestmark = pytest.mark.asyncio
 
@@ -19,10 +22,23 @@ async def joined(server: Server, token: str, board_id: str) -> Client:
     return client
 
 
+@pytest.fixture(scope="module")
+def pair(
+    postgres: DevDatabase, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Server, Server]]:
+    """Two servers on one database, shared by this module."""
+    log_dir = tmp_path_factory.mktemp("pair")
+    database_env = new_database(postgres)
+    servers = [Server(database_env, log_dir).start() for _ in range(2)]
+    yield servers[0].wait_ready(), servers[1].wait_ready()
+    for server in servers:
+        server.stop()
+
+
 async def test_clients_on_two_instances_see_each_others_changes(
-    start_server: ServerFactory,
+    pair: tuple[Server, Server],
 ) -> None:
-    first, second = start_server(), start_server()
+    first, second = pair
     board = create_board(first.url)
     alice = await joined(first, board["edit_token"], board["id"])
     bob = await joined(second, board["edit_token"], board["id"])
@@ -41,9 +57,9 @@ async def test_clients_on_two_instances_see_each_others_changes(
 
 
 async def test_large_batch_crosses_instances_by_pointer(
-    start_server: ServerFactory,
+    pair: tuple[Server, Server],
 ) -> None:
-    first, second = start_server(), start_server()
+    first, second = pair
     board = create_board(first.url)
     writer = await joined(first, board["edit_token"], board["id"])
     reader = await joined(second, board["view_token"], board["id"])
@@ -79,16 +95,12 @@ async def test_instances_starting_together_migrate_once(
 async def test_rotated_secret_key_keeps_old_links_working(
     start_server: ServerFactory,
 ) -> None:
-    old = start_server(secret_key="key-one")
-    board = create_board(old.url)
     rotated = start_server(secret_key="key-two", secret_key_previous="key-one")
-    unrelated = start_server(secret_key="key-three")
-    url = f"/api/boards/{board['id']}"
+    board = create_board(rotated.url)
+    signed_before = LinkSigner(["key-one"]).token(board["id"], "view", 1)
+    signed_elsewhere = LinkSigner(["key-three"]).token(board["id"], "view", 1)
+    url = f"{rotated.url}/api/boards/{board['id']}"
 
-    on_rotated = httpx.get(rotated.url + url, headers=bearer(board["view_token"]))
-    on_unrelated = httpx.get(unrelated.url + url, headers=bearer(board["view_token"]))
-
-    assert on_rotated.status_code == 200
-    assert on_unrelated.status_code == 401
-    client = await joined(rotated, board["edit_token"], board["id"])
-    await client.close()
+    assert httpx.get(url, headers=bearer(signed_before)).status_code == 200
+    assert httpx.get(url, headers=bearer(signed_elsewhere)).status_code == 401
+    assert LinkSigner(["key-two"]).verify(board["view_token"]) is not None

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from backend_client import Client, add, bearer, create_board, rect
 from backend_servers import Server
-from conftest import ServerFactory, new_database
+from conftest import new_database
 from websockets.exceptions import InvalidStatus
 from whiteboard.devdb import DevDatabase
 
@@ -209,15 +209,37 @@ async def test_foreign_origin_is_refused(strict_server: Server) -> None:
     await local.close()
 
 
-async def test_connections_per_address_are_limited(
-    start_server: ServerFactory,
-) -> None:
-    server = start_server(connections_per_minute_per_address="2")
-    board = create_board(server.url)
-    first = await Client.open(server.ws_url(board["id"]))
-    second = await Client.open(server.ws_url(board["id"]))
+@pytest.fixture(scope="module")
+def limited_server(
+    postgres: DevDatabase, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A server allowing two boards and two connections per address and minute."""
+    log_dir = tmp_path_factory.mktemp("limited")
+    settings = {
+        "boards_per_minute_per_address": "2",
+        "connections_per_minute_per_address": "2",
+    }
+    server = Server(new_database(postgres), log_dir, **settings)
+    yield server.start().wait_ready()
+    server.stop()
+
+
+async def test_connections_per_address_are_limited(limited_server: Server) -> None:
+    board_id = "any-board-id"
+    first = await Client.open(limited_server.ws_url(board_id))
+    second = await Client.open(limited_server.ws_url(board_id))
 
     with pytest.raises(InvalidStatus):
-        await Client.open(server.ws_url(board["id"]))
+        await Client.open(limited_server.ws_url(board_id))
     await first.close()
     await second.close()
+
+
+async def test_board_creation_per_address_is_limited(limited_server: Server) -> None:
+    create_board(limited_server.url)
+    create_board(limited_server.url)
+
+    response = httpx.post(f"{limited_server.url}/api/boards", json={"name": "third"})
+
+    assert response.status_code == 429
+    assert response.json()["detail"]["code"] == "rate_limited"

@@ -1,13 +1,30 @@
 """One instance: join, operate, acknowledge, broadcast, conflicts, reconnects."""
 
 import asyncio
+from collections.abc import Iterator
 
 import httpx
 import pytest
 from backend_client import Client, add, bearer, create_board, delete, rect, update
 from backend_servers import Server
+from conftest import new_database
+from whiteboard.devdb import DevDatabase
 
 pytestmark = pytest.mark.asyncio
+
+REPLAY_LIMIT = 5
+
+
+@pytest.fixture(scope="module")
+def server(
+    postgres: DevDatabase, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A server with a short replay limit, shared by this module."""
+    log_dir = tmp_path_factory.mktemp("session")
+    settings = {"replay_limit": str(REPLAY_LIMIT)}
+    shared = Server(new_database(postgres), log_dir, **settings).start()
+    yield shared.wait_ready()
+    shared.stop()
 
 
 async def joined(server: Server, board: dict, role: str = "edit") -> Client:
@@ -130,21 +147,19 @@ async def test_reconnect_replays_missed_ops(server: Server) -> None:
     await late.close()
 
 
-async def test_reconnect_far_behind_gets_snapshot(
-    start_server: object,
-) -> None:
-    server = start_server(replay_limit="2")  # type: ignore[operator]
+async def test_reconnect_far_behind_gets_snapshot(server: Server) -> None:
     board = create_board(server.url)
     author = await joined(server, board)
-    await author.operate(*(add(f"a{i}", rect(f"r{i}")) for i in range(5)))
+    count = REPLAY_LIMIT + 3
+    await author.operate(*(add(f"a{i}", rect(f"r{i}")) for i in range(count)))
 
     late = await Client.open(server.ws_url(board["id"]))
     await late.join(board["view_token"], last_seq=1)
     message = await late.receive()
 
     assert message["type"] == "snapshot"
-    assert message["seq"] == 5
-    assert len(message["elements"]) == 5
+    assert message["seq"] == count
+    assert len(message["elements"]) == count
     await author.close()
     await late.close()
 

@@ -5,6 +5,7 @@ import asyncio
 import asyncpg
 import structlog
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
 from whiteboard.config import Settings
 from whiteboard.db import Database, migrate
@@ -23,16 +24,19 @@ RECONNECT_SPREAD_MS = 5_000
 async def bring_up(app: FastAPI, settings: Settings) -> None:
     """Migrate and connect, retrying until the database answers; then serve."""
     while True:
+        db = None
         try:
             await migrate(settings)
             db = await Database.open(settings)
+            hub = Hub(settings, db)
+            await hub.start()
             break
-        except (OSError, asyncpg.PostgresError) as error:
+        except (OSError, asyncpg.PostgresError, SQLAlchemyError) as error:
             log.warning("database not ready", error=str(error))
+            if db is not None:
+                await db.close()
             await asyncio.sleep(RETRY_SECONDS)
 
-    hub = Hub(settings, db)
-    await hub.start()
     relay = LiveRelay(db.writer, settings.presence_interval_ms / 1000)
     relay.start()
     signer = LinkSigner(settings.signing_keys)

@@ -149,9 +149,9 @@ class Hub:
             event = await self._events.get()
             try:
                 await self._handle(event)
-            except (OSError, asyncpg.PostgresError) as error:
+            except Exception:
                 # Connections notice the gap on their next delivery and catch up.
-                log.error("dispatch failed", board_id=event.get("b"), error=str(error))
+                log.exception("dispatch failed", board_id=event.get("b"))
 
     async def _handle(self, event: dict[str, Any]) -> None:
         board_id = event["b"]

@@ -5,7 +5,6 @@ connection stays open unless the refusal says otherwise.
 """
 
 import asyncio
-import json
 import random
 import time
 from typing import Any
@@ -20,32 +19,14 @@ from whiteboard.links import Grant, new_client_id
 from whiteboard.metrics import CONNECTIONS, OPERATIONS, REFUSED_MESSAGES
 from whiteboard.ratelimit import TokenBucket
 from whiteboard.realtime.apply import describe
-from whiteboard.realtime.messages import (
-    CLIENT_MESSAGE,
-    KNOWN_TYPES,
-    OP,
-    Cursor,
-    Join,
-    Ops,
-    Ping,
-    Stroke,
-    User,
-)
+from whiteboard.realtime.messages import OP, Cursor, Join, Ops, Ping, Stroke, User
 from whiteboard.realtime.outbox import OpsDelivery, Outbox
+from whiteboard.realtime.parsing import Refused, parse_message
 from whiteboard.services import Services
 
 log = structlog.get_logger(__name__)
 
 JOIN_TIMEOUT_SECONDS = 10.0
-
-
-class Refused(Exception):
-    """A client message the server will not act on."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class Session:
@@ -63,9 +44,10 @@ class Session:
             websocket, services.db, board_id, self.settings.send_queue_messages
         )
         self._websocket = websocket
-        self._bucket = TokenBucket(
-            self.settings.messages_per_second, self.settings.message_burst
-        )
+        rate, burst = self.settings.messages_per_second, self.settings.message_burst
+        self._bucket = TokenBucket(rate, burst)
+        self._cursor_bucket = TokenBucket(rate, burst)
+        self._last_rate_error = 0.0
 
     # What the hub calls.
     def deliver_ops(self, ops: list[dict[str, Any]]) -> None:
@@ -125,9 +107,18 @@ class Session:
                 await self._handle(frame.get("text"))
             except Refused as refusal:
                 self._refuse(refusal)
+            except (OSError, asyncpg.PostgresError) as error:
+                log.error("database error", board_id=self.board_id, error=str(error))
+                after_ms = random.randint(500, 3000)  # noqa: S311
+                self.outbox.close(1012, {"type": "reconnect", "after_ms": after_ms})
 
     def _refuse(self, refusal: Refused, close_code: int | None = None) -> None:
         REFUSED_MESSAGES.labels(refusal.code).inc()
+        if refusal.code == "rate_limited":
+            # One error a second is enough; more would feed the flood.
+            if time.monotonic() - self._last_rate_error < 1:
+                return
+            self._last_rate_error = time.monotonic()
         log.info("message refused", board_id=self.board_id, code=refusal.code)
         error = {"type": "error", "code": refusal.code, "message": refusal.message}
         if close_code is None:
@@ -136,23 +127,12 @@ class Session:
             self.outbox.close(close_code, error)
 
     async def _handle(self, text: str | None) -> None:
-        limit = self.settings.max_message_bytes
-        if text is None:
-            raise Refused("bad_message", "messages are JSON text frames")
-        if len(text) > limit or len(text.encode()) > limit:
-            raise Refused("too_large", f"a message is at most {limit} bytes")
-        if not self._bucket.take():
+        message = parse_message(text, self.settings.max_message_bytes)
+        # Cursors have a bucket of their own, so moving the mouse while drawing
+        # does not eat into the budget of strokes and operations.
+        bucket = self._cursor_bucket if isinstance(message, Cursor) else self._bucket
+        if not bucket.take():
             raise Refused("rate_limited", "too many messages; slow down")
-        try:
-            raw = json.loads(text)
-        except ValueError:
-            raise Refused("bad_json", "a message must be one JSON object") from None
-        if not isinstance(raw, dict) or raw.get("type") not in KNOWN_TYPES:
-            raise Refused("bad_message", "unknown message type")
-        try:
-            message = CLIENT_MESSAGE.validate_python(raw)
-        except ValidationError as error:
-            raise Refused("bad_message", describe(error)) from None
 
         if isinstance(message, Join):
             await self._join(message)
@@ -236,11 +216,6 @@ class Session:
             )
         except store.BoardGone:
             self._refuse(Refused("board_deleted", "this board was deleted"), 4404)
-            return
-        except (OSError, asyncpg.PostgresError) as error:
-            log.error("operations not stored", board_id=self.board_id, error=str(error))
-            after_ms = random.randint(500, 3000)  # noqa: S311
-            self.outbox.close(1012, {"type": "reconnect", "after_ms": after_ms})
             return
 
         applied = iter(outcome.results)

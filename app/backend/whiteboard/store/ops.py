@@ -1,0 +1,115 @@
+"""Applying a batch of operations: one transaction, logged, then announced."""
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from whiteboard.config import Settings
+from whiteboard.realtime.apply import BoardChanges, Rejected
+from whiteboard.realtime.messages import AddOp, DeleteOp, UpdateOp
+from whiteboard.store.common import NOTIFY_PAYLOAD_MAX_BYTES, OPS_CHANNEL, BoardGone
+
+
+@dataclass
+class BatchOutcome:
+    """What happened to each operation of a batch, in order."""
+
+    results: list[dict[str, Any]]
+    applied: list[dict[str, Any]]
+
+
+async def apply_batch(
+    pool: asyncpg.Pool,
+    board_id: str,
+    client_id: str,
+    ops: list[AddOp | UpdateOp | DeleteOp],
+    limits: Settings,
+) -> BatchOutcome:
+    """Apply a batch in one transaction, log it, and announce it."""
+    op_ids = [op.op_id for op in ops]
+    element_ids = list(
+        {op.element.id if isinstance(op, AddOp) else op.element_id for op in ops}
+    )
+
+    async with pool.acquire() as conn, conn.transaction():
+        # The row lock orders all writers of one board, on every instance.
+        board = await conn.fetchrow(
+            "SELECT seq, element_count, size_bytes FROM boards WHERE id = $1 "
+            "FOR UPDATE",
+            board_id,
+        )
+        if board is None:
+            raise BoardGone(board_id)
+        seen: dict[str, int] = dict(
+            await conn.fetch(
+                "SELECT op_id, seq FROM ops WHERE board_id = $1 AND op_id = ANY($2)",
+                board_id,
+                op_ids,
+            )
+        )
+        rows = await conn.fetch(
+            "SELECT id, body FROM elements WHERE board_id = $1 AND id = ANY($2)",
+            board_id,
+            element_ids,
+        )
+        changes = BoardChanges(
+            seq=board["seq"],
+            element_count=board["element_count"],
+            size_bytes=board["size_bytes"],
+            elements={row["id"]: row["body"] for row in rows},
+            limits=limits,
+        )
+
+        outcome = BatchOutcome(results=[], applied=[])
+        for op in ops:
+            if op.op_id in seen:
+                result = {"status": "duplicate", "seq": seen[op.op_id]}
+            else:
+                try:
+                    applied = changes.apply(op, client_id)
+                except Rejected as refusal:
+                    result = {"status": "rejected", "code": refusal.code}
+                    result["message"] = refusal.message
+                else:
+                    seen[op.op_id] = applied["seq"]
+                    outcome.applied.append(applied)
+                    result = {"status": "applied", "seq": applied["seq"]}
+            outcome.results.append({"op_id": op.op_id, **result})
+
+        if outcome.applied:
+            await _write_changes(conn, board_id, changes, outcome.applied)
+    return outcome
+
+
+async def _write_changes(
+    conn: asyncpg.Connection,
+    board_id: str,
+    changes: BoardChanges,
+    applied: list[dict[str, Any]],
+) -> None:
+    await conn.executemany(
+        "INSERT INTO elements (board_id, id, body) VALUES ($1, $2, $3) "
+        "ON CONFLICT (board_id, id) DO UPDATE SET body = EXCLUDED.body",
+        [(board_id, key, changes.elements[key]) for key in changes.changed],
+    )
+    await conn.executemany(
+        "INSERT INTO ops (board_id, seq, op_id, body) VALUES ($1, $2, $3, $4)",
+        [(board_id, op["seq"], op["op_id"], op) for op in applied],
+    )
+    await conn.execute(
+        "UPDATE boards SET seq = $2, element_count = $3, size_bytes = $4 WHERE id = $1",
+        board_id,
+        changes.seq,
+        changes.element_count,
+        changes.size_bytes,
+    )
+
+    # Small batches travel inside the notification; large ones as a pointer.
+    event = {"k": "ops", "b": board_id, "from": applied[0]["seq"] - 1}
+    event |= {"to": changes.seq, "t": time.time()}
+    inline = json.dumps({**event, "ops": applied})
+    payload = inline if len(inline) < NOTIFY_PAYLOAD_MAX_BYTES else json.dumps(event)
+    await conn.execute("SELECT pg_notify($1, $2)", OPS_CHANNEL, payload)

@@ -1,0 +1,69 @@
+"""Reading a board's elements and its operation log."""
+
+from typing import Any
+
+import asyncpg
+
+from whiteboard.store.common import SELECT_BOARD
+
+
+async def read_elements(conn: asyncpg.Connection, board_id: str) -> list[Any]:
+    """The live elements of a board, bottom of the stack first."""
+    rows = await conn.fetch(
+        "SELECT body FROM elements WHERE board_id = $1 AND body IS NOT NULL "
+        "ORDER BY (body->>'z')::float8, id",
+        board_id,
+    )
+    return [row["body"] for row in rows]
+
+
+async def read_snapshot(
+    pool: asyncpg.Pool, board_id: str
+) -> tuple[asyncpg.Record, list[Any]] | None:
+    """A board and its elements as of one moment, or None."""
+    async with (
+        pool.acquire() as conn,
+        conn.transaction(isolation="repeatable_read", readonly=True),
+    ):
+        board = await conn.fetchrow(SELECT_BOARD, board_id)
+        if board is None:
+            return None
+        return board, await read_elements(conn, board_id)
+
+
+async def read_ops(
+    pool: asyncpg.Pool | asyncpg.Connection, board_id: str, after: int, upto: int
+) -> list[Any]:
+    """Applied operations with ``after < seq <= upto``, in order."""
+    rows = await pool.fetch(
+        "SELECT body FROM ops WHERE board_id = $1 AND seq > $2 AND seq <= $3 "
+        "ORDER BY seq",
+        board_id,
+        after,
+        upto,
+    )
+    return [row["body"] for row in rows]
+
+
+async def read_for_join(
+    pool: asyncpg.Pool, board_id: str, last_seq: int | None, replay_limit: int
+) -> tuple[asyncpg.Record, list[Any] | None, list[Any] | None] | None:
+    """A board with either its elements or the ops after ``last_seq``, or None.
+
+    The ops come when ``last_seq`` is at most ``replay_limit`` behind; the elements
+    (a snapshot) otherwise. Both are read as of one moment.
+    """
+    async with (
+        pool.acquire() as conn,
+        conn.transaction(isolation="repeatable_read", readonly=True),
+    ):
+        board = await conn.fetchrow(SELECT_BOARD, board_id)
+        if board is None:
+            return None
+        if last_seq is not None and 0 <= board["seq"] - last_seq <= replay_limit:
+            return (
+                board,
+                None,
+                await read_ops(conn, board_id, last_seq, board["seq"]),
+            )
+        return board, await read_elements(conn, board_id), None
