@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Iterator
 
+import asyncpg
 import httpx
 import pytest
 from backend_client import Client, add, bearer, create_board, rect
@@ -104,3 +105,37 @@ async def test_rotated_secret_key_keeps_old_links_working(
     assert httpx.get(url, headers=bearer(signed_before)).status_code == 200
     assert httpx.get(url, headers=bearer(signed_elsewhere)).status_code == 401
     assert LinkSigner(["key-two"]).verify(board["view_token"]) is not None
+
+
+async def test_instance_stays_within_its_connection_budget(
+    start_server: ServerFactory, database_env: dict[str, str]
+) -> None:
+    server = start_server(database_pool_size="2")
+    board = create_board(server.url)
+    clients = [await joined(server, board["edit_token"], board["id"]) for _ in range(6)]
+
+    await asyncio.gather(
+        *(
+            client.operate(*(add(f"c{n}-{i}", rect(f"c{n}-{i}")) for i in range(5)))
+            for n, client in enumerate(clients)
+        ),
+        *(client.send({"type": "cursor", "x": 1, "y": 1}) for client in clients),
+    )
+    conn = await asyncpg.connect(
+        host=database_env["DATABASE_HOST"],
+        port=int(database_env["DATABASE_PORT"]),
+        user=database_env["DATABASE_USER"],
+        database=database_env["DATABASE_NAME"],
+    )
+    try:
+        used = await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE application_name = 'whiteboard' AND datname = $1",
+            database_env["DATABASE_NAME"],
+        )
+    finally:
+        await conn.close()
+
+    assert 2 <= used <= 3  # the pool (2) and the listener
+    for client in clients:
+        await client.close()

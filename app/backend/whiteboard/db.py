@@ -19,6 +19,8 @@ from whiteboard.store import init_connection
 log = structlog.get_logger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Shown in pg_stat_activity, so the connections of the backend can be told apart.
+APPLICATION_NAME = "whiteboard"
 # Any fixed number shared by every instance; it names the migration lock.
 MIGRATION_LOCK_KEY = 0x57_48_49_54_45_42_44
 
@@ -32,6 +34,7 @@ def connect_kwargs(settings: Settings, host: str | None = None) -> dict[str, Any
         "user": settings.database_user,
         "password": settings.database_password.get_secret_value() or None,
         "ssl": settings.database_sslmode,
+        "server_settings": {"application_name": APPLICATION_NAME},
     }
 
 
@@ -103,7 +106,12 @@ async def migrate(settings: Settings) -> None:
         database=settings.database_name,
     )
     engine = create_async_engine(
-        url, poolclass=NullPool, connect_args={"ssl": settings.database_sslmode}
+        url,
+        poolclass=NullPool,
+        connect_args={
+            "ssl": settings.database_sslmode,
+            "server_settings": {"application_name": APPLICATION_NAME},
+        },
     )
     try:
         async with engine.connect() as conn:
