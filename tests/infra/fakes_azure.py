@@ -33,6 +33,21 @@ def _provider(inputs: dict[str, Any], namespace: str, path: str) -> str:
     return f"{_group(inputs)}/providers/{namespace}/{path}"
 
 
+def _identity_response(identity: dict[str, Any]) -> dict[str, Any]:
+    """Azure answers a list of user-assigned identity ids with a map from each id to
+    its principal and client ids."""
+    return {
+        **identity,
+        "userAssignedIdentities": {
+            str(identity_id): {
+                "principalId": _guid(f"principal/{identity_id}"),
+                "clientId": _guid(f"client/{identity_id}"),
+            }
+            for identity_id in identity["userAssignedIdentities"]
+        },
+    }
+
+
 class AzureFakes:
     """Fake azure-native outputs for `pulumi_harness`."""
 
@@ -47,7 +62,17 @@ class AzureFakes:
         if handler is None:
             raise AssertionError(f"no fake outputs for {type_}")
         result: dict[str, Any] = handler(name, inputs)
+        identity = inputs.get("identity")
+        if isinstance(identity, dict) and "userAssignedIdentities" in identity:
+            result["identity"] = _identity_response(identity)
         return result
+
+    def preview_state(self, type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """A preview's state: the inputs, in the shape Azure answers them."""
+        identity = inputs.get("identity")
+        if isinstance(identity, dict) and "userAssignedIdentities" in identity:
+            return {**inputs, "identity": _identity_response(identity)}
+        return inputs
 
     def call(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
         if token == "azure-native:authorization:getClientConfig":

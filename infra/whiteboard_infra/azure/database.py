@@ -110,12 +110,12 @@ class Database(pulumi.ComponentResource):
             opts=child,
         )
 
-        private_network = {
+        private_network: dbforpostgresql.NetworkArgsDict = {
             "delegated_subnet_resource_id": args.subnet_id,
             "private_dns_zone_arm_resource_id": self.private_dns_zone.id,
             "public_network_access": "Disabled",
         }
-        sku = {"name": args.sku, "tier": args.tier}
+        sku: dbforpostgresql.SkuArgsDict = {"name": args.sku, "tier": args.tier}
 
         self.writer = dbforpostgresql.Server(
             f"{name}-writer",

@@ -62,19 +62,21 @@ class Secrets(pulumi.ComponentResource):
         super().__init__("whiteboard:azure:Secrets", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
+        properties: keyvault.VaultPropertiesArgsDict = {
+            "tenant_id": args.tenant_id,
+            "sku": {"family": "A", "name": keyvault.SkuName.STANDARD},
+            "enable_rbac_authorization": True,
+            "enable_soft_delete": True,
+            "soft_delete_retention_in_days": 90 if args.purge_protection else 7,
+        }
+        if args.purge_protection:
+            properties["enable_purge_protection"] = True
         self.vault = keyvault.Vault(
             f"{name}-vault",
             vault_name=args.vault_name,
             resource_group_name=args.resource_group_name,
             location=args.location,
-            properties={
-                "tenant_id": args.tenant_id,
-                "sku": {"family": "A", "name": "standard"},
-                "enable_rbac_authorization": True,
-                "enable_soft_delete": True,
-                "soft_delete_retention_in_days": 90 if args.purge_protection else 7,
-                "enable_purge_protection": True if args.purge_protection else None,
-            },
+            properties=properties,
             opts=child,
         )
         self.vault_id = self.vault.id

@@ -93,11 +93,6 @@ def log_analytics_retention_days(requested_days: int) -> int:
     return min(max(requested_days, low), high)
 
 
-def container_memory(cpu_millicores: int) -> str:
-    """The memory Container Apps pairs with a CPU size: 2 GiB per vCPU."""
-    return f"{cpu_millicores * 2 / 1000:g}Gi"
-
-
 def _azure_key(field_name: str) -> str:
     return "azure" + to_pascal(field_name)
 

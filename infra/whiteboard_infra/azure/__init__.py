@@ -1,0 +1,217 @@
+"""The whiteboard on Azure: Container Apps behind an Application Gateway, with
+PostgreSQL flexible server, Key Vault and a container registry.
+
+`deploy(config)` builds, in order: the network (resource group, virtual network,
+delegated subnets), the secrets in Key Vault, the registry and images, the
+database, the container apps, the gateway and the alerts. Names Azure wants unique
+across all customers (registry, Key Vault, database server, the gateway's DNS
+label) end in a suffix derived from the resource group's id, as ARM templates'
+`uniqueString` does: stable for a stack, different in another subscription.
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+import pulumi
+from pulumi_azure_native import authorization
+
+from whiteboard_infra.azure.container_service import (
+    ContainerService,
+    ContainerServiceArgs,
+)
+from whiteboard_infra.azure.database import Database, DatabaseArgs
+from whiteboard_infra.azure.load_balancer import LoadBalancer, LoadBalancerArgs
+from whiteboard_infra.azure.monitoring import Monitoring, MonitoringArgs
+from whiteboard_infra.azure.network import Network, NetworkArgs
+from whiteboard_infra.azure.registry import Registry, RegistryArgs
+from whiteboard_infra.azure.secrets import Secrets, SecretsArgs
+from whiteboard_infra.config import StackConfig
+from whiteboard_infra.config.azure import (
+    database_storage_gib,
+    log_analytics_retention_days,
+)
+from whiteboard_infra.deploy import DeployOutputs
+
+APP_DIRECTORY = Path(__file__).resolve().parents[3] / "app"
+
+
+def unique_suffix(resource_group_id: str) -> str:
+    """Six lowercase hex characters, stable for a resource group id."""
+    return hashlib.sha256(resource_group_id.encode()).hexdigest()[:6]
+
+
+def global_names(prefix: str, suffix: str) -> dict[str, str]:
+    """Names unique across Azure, from the resource prefix and the suffix:
+    `key_vault` (at most 24), `registry` (letters and digits), `server`, `dns`."""
+    return {
+        "key_vault": f"{prefix[:17].rstrip('-')}-{suffix}",
+        "registry": f"{prefix.replace('-', '')}{suffix}",
+        "server": f"{prefix}-pg-{suffix}",
+        "dns": f"{prefix}-{suffix}",
+    }
+
+
+def deploy(config: StackConfig) -> DeployOutputs:
+    """Deploy the whole platform to Azure."""
+    common, azure = config.common, config.azure
+    assert azure is not None, "cloud=azure without Azure settings"
+    prefix = common.resource_prefix
+    production = common.environment == "production"
+    client = authorization.get_client_config_output()
+
+    network = Network(
+        "network",
+        NetworkArgs(name=prefix, location=azure.location, cidr=azure.vnet_cidr),
+    )
+    group = network.resource_group_name
+    generated = network.resource_group.id.apply(
+        lambda group_id: global_names(prefix, unique_suffix(group_id))
+    )
+
+    def name_of(kind: str, chosen: str) -> pulumi.Input[str]:
+        return chosen or generated.apply(lambda names: names[kind])
+
+    secrets = Secrets(
+        "secrets",
+        SecretsArgs(
+            vault_name=name_of("key_vault", azure.key_vault_name),
+            resource_group_name=group,
+            location=azure.location,
+            tenant_id=client.tenant_id,
+            database_password=_reveal(common.database_password),
+            secret_key=_reveal(common.secret_key),
+            purge_protection=common.database_deletion_protection,
+        ),
+    )
+
+    registry = Registry(
+        "registry",
+        RegistryArgs(
+            registry_name=name_of("registry", azure.registry_name),
+            resource_group_name=group,
+            location=azure.location,
+            # Relative to where Pulumi runs the program (`infra/`), so the build
+            # context reads the same on every machine and shows no change.
+            app_directory=os.path.relpath(APP_DIRECTORY),
+            prebuilt_images={
+                "backend": common.backend_image,
+                "frontend": common.frontend_image,
+            },
+            sku="Standard" if production else "Basic",
+        ),
+    )
+
+    database = Database(
+        "database",
+        DatabaseArgs(
+            name=prefix,
+            server_name=name_of("server", azure.database_server_name),
+            resource_group_name=group,
+            location=azure.location,
+            virtual_network_id=network.virtual_network_id,
+            subnet_id=network.database_subnet_id,
+            database_name=common.database_name,
+            username=common.database_user,
+            password=secrets.database_password,
+            sku=azure.database_sku,
+            tier=azure.database_tier,
+            storage_gib=database_storage_gib(common.database_storage_gib),
+            high_availability=common.database_high_availability,
+            read_replicas=common.database_read_replicas,
+            backup_retention_days=common.database_backup_retention_days,
+            geo_redundant_backup=azure.database_geo_redundant_backup,
+            deletion_protection=common.database_deletion_protection,
+        ),
+    )
+
+    services = ContainerService(
+        "apps",
+        ContainerServiceArgs(
+            name=prefix,
+            resource_group_name=group,
+            location=azure.location,
+            subscription_id=client.subscription_id,
+            virtual_network_id=network.virtual_network_id,
+            subnet_id=network.apps_subnet_id,
+            gateway_subnet_range=network.ranges.gateway,
+            registry_id=registry.registry_id,
+            registry_server=registry.login_server,
+            key_vault_id=secrets.vault_id,
+            secret_urls=secrets.secret_urls,
+            backend_image=registry.images["backend"],
+            frontend_image=registry.images["frontend"],
+            backend_environment={
+                "DATABASE_HOST": database.writer_host,
+                "DATABASE_PORT": "5432",
+                "DATABASE_NAME": common.database_name,
+                "DATABASE_USER": common.database_user,
+                "DATABASE_READER_HOSTS": database.reader_hosts.apply(",".join),
+                "DATABASE_SSLMODE": "require",
+                "DATABASE_POOL_SIZE": str(common.database_pool_size),
+                "ENVIRONMENT": common.environment,
+                "LOG_LEVEL": common.log_level,
+                "SHUTDOWN_GRACE_SECONDS": str(common.shutdown_grace_seconds),
+            },
+            backend_cpu_millicores=azure.backend_cpu_millicores,
+            frontend_cpu_millicores=azure.frontend_cpu_millicores,
+            min_replicas=common.backend_min_instances,
+            max_replicas=common.backend_max_instances,
+            concurrent_requests_per_replica=(
+                common.backend_connections_target_per_instance
+            ),
+            scale_in_cooldown_seconds=common.scale_in_cooldown_seconds,
+            frontend_replicas=common.frontend_instances,
+            termination_grace_seconds=common.shutdown_grace_seconds + 10,
+            log_retention_days=log_analytics_retention_days(common.log_retention_days),
+            zone_redundant=azure.zone_redundant,
+        ),
+    )
+
+    entry = LoadBalancer(
+        "entry",
+        LoadBalancerArgs(
+            name=prefix,
+            resource_group_name=group,
+            location=azure.location,
+            subscription_id=client.subscription_id,
+            subnet_id=network.gateway_subnet_id,
+            backend_fqdn=services.backend_fqdn,
+            frontend_fqdn=services.frontend_fqdn,
+            dns_label=generated.apply(lambda names: names["dns"]),
+            idle_timeout_seconds=common.websocket_idle_timeout_seconds,
+            min_capacity=azure.gateway_min_capacity,
+            max_capacity=azure.gateway_max_capacity,
+            zone_redundant=azure.zone_redundant,
+            domain_name=common.domain_name,
+            certificate_secret_id=azure.certificate_secret_id,
+            certificate_vault_id=azure.certificate_vault_id,
+            dns_zone_name=azure.dns_zone_name,
+            dns_zone_resource_group=azure.dns_zone_resource_group,
+        ),
+    )
+
+    Monitoring(
+        "monitoring",
+        MonitoringArgs(
+            name=prefix,
+            resource_group_name=group,
+            gateway_id=entry.gateway_id,
+            backend_app_id=services.backend_id,
+            database_id=database.writer_id,
+            max_replicas=common.backend_max_instances,
+        ),
+    )
+
+    return DeployOutputs(
+        app_url=entry.app_url,
+        websocket_url=entry.websocket_url,
+        database_writer_endpoint=database.writer_endpoint,
+        database_reader_endpoints=database.reader_endpoints,
+    )
+
+
+def _reveal(value: object) -> str | None:
+    """A supplied secret's value (it travels on as a Pulumi secret), or None."""
+    reveal = getattr(value, "get_secret_value", None)
+    return reveal() if reveal else None
