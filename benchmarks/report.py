@@ -1,0 +1,91 @@
+"""Results as a short markdown summary (the README shows the latest one)."""
+
+from typing import Any
+
+
+def _latency(summary: dict[str, Any] | None) -> str:
+    if summary is None:
+        return "none delivered"
+    return " / ".join(
+        f"{summary[key]:.0f}" for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms")
+    )
+
+
+def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
+    rows = [
+        "| clients (drawing) | live ops/s | deliveries/s | live p50/p95/p99/max ms "
+        "| stored p50/p95/p99/max ms | missed ops | dropped conns | CPU % "
+        "instances / postgres / load | KiB per conn | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        plan, live, stored, cpu = (
+            run["plan"],
+            run["live"],
+            run["stored"],
+            run["cpu_percent"],
+        )
+        drawing = round(plan["clients"] * plan["drawing_fraction"])
+        missed = live["incomplete"] + stored["incomplete"]
+        memory = "/".join(f"{kib:.0f}" for kib in run["rss_kib_per_connection"])
+        load = run["load_average_before"][0], run["load_average_after"][0]
+        rows.append(
+            f"| {run['connected']}/{plan['clients']} ({drawing}) "
+            f"| {live['operations_per_second']:.0f} "
+            f"| {live['deliveries_per_second'] + stored['deliveries_per_second']:.0f} "
+            f"| {_latency(live['latency'])} | {_latency(stored['latency'])} "
+            f"| {missed} of {live['sent'] + stored['sent']} "
+            f"| {run['dropped_connections'] + run['connect_failures']} "
+            f"| {cpu['instances']:.0f} / {cpu['postgres']:.0f} / {cpu['load']:.0f} "
+            f"| {memory} | {load[0]} → {load[1]} |"
+        )
+    return rows
+
+
+def _snapshot_rows(results: list[dict[str, Any]]) -> list[str]:
+    rows = [
+        "| elements | snapshot MiB | open median ms | open max ms | load avg |",
+        "|---|---|---|---|---|",
+    ]
+    for result in results:
+        mib = result["snapshot_bytes"] / 2**20
+        rows.append(
+            f"| {result['elements']:,} | {mib:.1f} | {result['open_ms_median']:.0f} "
+            f"| {result['open_ms_max']:.0f} | {result['load_average'][0]} |"
+        )
+    return rows
+
+
+def _infra_rows(results: list[dict[str, Any]]) -> list[str]:
+    rows = [
+        "| stack | cloud | status | resources | evaluate s | process s | load avg |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        status = result["status"]
+        if status != "ok":
+            status += f": {result.get('error', '')}"[:90]
+        rows.append(
+            f"| {result['stack']} | {result['cloud']} | {status} "
+            f"| {result.get('resources', '')} | {result.get('evaluate_seconds', '')} "
+            f"| {result['process_seconds']} | {result['load_average'][0]} |"
+        )
+    return rows
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The summary of one ``python -m benchmarks`` run."""
+    machine = results["machine"]
+    lines = [
+        f"Run {results['started_at']} at commit `{results['commit']}` on "
+        f"{machine['cpus']} CPUs; load average (1 min) at start "
+        f"{machine['load_average_start'][0]}, at end {machine['load_average_end'][0]}.",
+        "",
+    ]
+    if results.get("load"):
+        lines += ["**Drawing on one board**", "", *_load_rows(results["load"]), ""]
+    if results.get("snapshot"):
+        lines += ["**Opening a board**", "", *_snapshot_rows(results["snapshot"]), ""]
+    if results.get("infra"):
+        lines += ["**Pulumi graphs under mocks**", "", *_infra_rows(results["infra"])]
+    return "\n".join(lines).rstrip() + "\n"

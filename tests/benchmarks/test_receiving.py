@@ -1,0 +1,59 @@
+"""How a load client books what it receives, and how profiles are summarised."""
+
+from benchmarks.load_worker import Counters, _note
+from benchmarks.profile import summarise
+from benchmarks.stats import DeliveryBook
+
+
+def test_live_points_are_keyed_by_stroke_and_first_x():
+    live, stored = DeliveryBook(), DeliveryBook()
+    stroke = {"type": "stroke", "stroke_id": "c3s1", "points": [[15.0, 3.0, 0.5]]}
+
+    _note(stroke, "me", 4.0, live, stored, Counters())
+
+    assert live.received == {"c3s1@15.0": [1, 4.0]}
+
+
+def test_own_operations_are_not_counted_as_deliveries():
+    live, stored = DeliveryBook(), DeliveryBook()
+    ops = {
+        "type": "ops",
+        "ops": [
+            {"op_id": "mine", "client_id": "me"},
+            {"op_id": "theirs", "client_id": "them"},
+        ],
+    }
+
+    _note(ops, "me", 1.0, live, stored, Counters())
+
+    assert stored.received == {"theirs": [1, 1.0]}
+
+
+def test_batched_messages_are_booked_one_by_one():
+    live, stored, counters = DeliveryBook(), DeliveryBook(), Counters()
+    inner = [
+        {"type": "stroke", "stroke_id": "a", "points": [[0.0, 0.0]]},
+        {"type": "stroke", "stroke_id": "b", "points": [[5.0, 0.0]]},
+        {"type": "error", "code": "rate_limited", "message": "slow down"},
+    ]
+
+    _note({"type": "batch", "messages": inner}, "me", 2.0, live, stored, counters)
+
+    assert set(live.received) == {"a@0.0", "b@5.0"}
+    assert counters.refusals == {"rate_limited": 1}
+
+
+def test_profile_shares_count_self_and_inclusive_samples_per_function():
+    lines = [
+        "thread (1);run (server.py:10);send (outbox.py:5);dumps (json.py:1) 6",
+        "thread (1);run (server.py:10);send (outbox.py:7) 2",
+        "thread (1);run (server.py:12);loads (json.py:3) 2",
+    ]
+
+    summary = summarise(lines)
+
+    assert summary["samples"] == 10
+    assert summary["self"][0] == {"function": "dumps (json.py)", "percent": 60.0}
+    inclusive = {row["function"]: row["percent"] for row in summary["inclusive"]}
+    assert inclusive["run (server.py)"] == 100.0
+    assert inclusive["send (outbox.py)"] == 80.0
