@@ -20,8 +20,11 @@ Harness API, for every cloud's tests:
   resource types and invokes (`fakes_aws.AwsFakes` is the example: one method per
   type); preview runs return only inputs.
 
-Fixtures below: `program_run` (staging and prod, deployed, run once per session),
-`preview_run` (the same as a preview) and `stack` (each stack name).
+- `cached_run(stack, cloud, preview)` is `run_program` run once per session for
+  tests that only inspect the result.
+
+Fixtures below: `stack` (each stack name), `program_run` (the AWS program for
+that stack, deployed), `preview_run` (as a preview) and `any_run` (both in turn).
 
 A GCP or Azure test module registers its fakes (`register_fakes("gcp", ...)`),
 then calls `run_program(stack, cloud="gcp")` for each of `STACKS`.
@@ -31,22 +34,11 @@ from collections.abc import Iterator
 
 import pytest
 from fakes_aws import AwsFakes
-from pulumi_harness import STACKS, ProgramRun, register_fakes, run_program
+from pulumi_harness import STACKS, ProgramRun, cached_run, register_fakes
 
 register_fakes("aws", AwsFakes())
 register_fakes("random", AwsFakes())
 register_fakes("docker", AwsFakes())
-
-_RUNS: dict[tuple[str, str, bool], ProgramRun] = {}
-
-
-def cached_run(stack: str, cloud: str, preview: bool) -> ProgramRun:
-    """One `run_program` per (stack, cloud, preview) per session: runs are slow-ish
-    and read-only, so tests that only inspect them share one."""
-    key = (stack, cloud, preview)
-    if key not in _RUNS:
-        _RUNS[key] = run_program(stack, cloud=cloud, preview=preview)
-    return _RUNS[key]
 
 
 @pytest.fixture(params=STACKS)
@@ -65,3 +57,9 @@ def program_run(stack: str) -> ProgramRun:
 def preview_run(stack: str) -> ProgramRun:
     """The AWS program for `stack` as a preview: computed outputs are unknown."""
     return cached_run(stack, "aws", preview=True)
+
+
+@pytest.fixture(params=[False, True], ids=["up", "preview"])
+def any_run(request: pytest.FixtureRequest, stack: str) -> ProgramRun:
+    """The AWS program for `stack`, deployed and as a preview, in turn."""
+    return cached_run(stack, "aws", preview=request.param)

@@ -26,6 +26,8 @@ import pulumi.runtime
 import yaml
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.rpc import _special_secret_sig as _SECRET_SIG
+from pulumi.runtime.rpc import _special_sig_key as _SIG_KEY
 from pulumi.runtime.rpc import deserialize_properties
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -44,6 +46,21 @@ class UnknownValue:
 
 
 UNKNOWN = UnknownValue()
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether a recorded input is unknown (computed later), as in a preview."""
+    return isinstance(value, pulumi.output.Unknown)
+
+
+def is_secret(value: Any) -> bool:
+    """Whether a recorded input was sent to the engine marked secret."""
+    return isinstance(value, dict) and value.get(_SIG_KEY) == _SECRET_SIG
+
+
+def unwrap(value: Any) -> Any:
+    """A recorded input with its secret marking removed."""
+    return value["value"] if is_secret(value) else value
 
 
 class Fakes(Protocol):
@@ -130,10 +147,14 @@ class ProgramRun:
     def ancestors(self, resource: Registered) -> list[Registered]:
         """Parents of `resource`, nearest first, up to (not including) the stack."""
         chain = []
-        while resource.parent and "pulumi:pulumi:Stack" not in resource.parent:
+        while resource.parent and not _is_stack(resource.parent):
             resource = self.by_urn(resource.parent)
             chain.append(resource)
         return chain
+
+
+def _is_stack(urn: str) -> bool:
+    return urn.split("::")[2].split("$")[-1] == "pulumi:pulumi:Stack"
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -144,7 +165,11 @@ class _Mocks(pulumi.runtime.Mocks):
         fakes = _fakes_for(args.typ)
         if self.preview:
             # A preview knows only inputs: ids and computed outputs stay unknown.
-            return None, dict(args.inputs)
+            # A provider that answers in another shape than it is asked in (a list of
+            # identities comes back as a map) reshapes them with `preview_state`.
+            reshape = getattr(fakes, "preview_state", None)
+            state = reshape(args.typ, dict(args.inputs)) if reshape else args.inputs
+            return None, dict(state)
         if fakes is None:
             return f"{args.name}-id", dict(args.inputs)
         state = {**args.inputs, **fakes.outputs(args.typ, args.name, args.inputs)}
@@ -346,6 +371,18 @@ def run_program(
         config=config | secret_values,
         secret_keys=secret_keys,
     )
+
+
+_RUNS: dict[tuple[str, str, bool], ProgramRun] = {}
+
+
+def cached_run(stack: str, cloud: str, preview: bool = False) -> ProgramRun:
+    """`run_program(stack, cloud=cloud, preview=preview)`, run once per process:
+    tests that only inspect a run share it."""
+    key = (stack, cloud, preview)
+    if key not in _RUNS:
+        _RUNS[key] = run_program(stack, cloud=cloud, preview=preview)
+    return _RUNS[key]
 
 
 def run_components(

@@ -132,6 +132,7 @@ def deploy(config: StackConfig) -> DeployOutputs:
             backend_target_group=load_balancer.backend_target_group,
             frontend_target_group=load_balancer.frontend_target_group,
             routing=load_balancer.routing,
+            app_url=load_balancer.app_url,
             database_security_group_id=database.security_group_id,
             database_host=database.writer_address,
             database_reader_hosts=database.reader_addresses,

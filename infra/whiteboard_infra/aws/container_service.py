@@ -58,6 +58,9 @@ class ContainerServiceArgs:
     routing: Sequence[pulumi.Resource]
     """Listeners and rules the target groups hang on; services wait for them."""
 
+    app_url: pulumi.Input[str]
+    """The URL people open; the backend accepts WebSockets from this origin only."""
+
     database_security_group_id: pulumi.Input[str]
     database_host: pulumi.Input[str]
     database_reader_hosts: pulumi.Input[list[str]]
@@ -166,6 +169,7 @@ class ContainerService(pulumi.ComponentResource):
                 args.database_password_arn,
                 args.secret_key_arn,
                 logs[BACKEND_CONTAINER].name,
+                args.app_url,
             ).apply(lambda values: self._backend_definitions(args, values)),
             opts=child,
         )
@@ -248,7 +252,7 @@ class ContainerService(pulumi.ComponentResource):
         )
 
     def _backend_definitions(self, args: ContainerServiceArgs, values: list) -> str:
-        image, host, reader_hosts, password_arn, secret_key_arn, log_group = values
+        image, host, reader_hosts, password_arn, secret_key_arn, log_group, url = values
         environment = BackendEnvironment(
             port=BACKEND_PORT,
             database_host=host,
@@ -260,6 +264,7 @@ class ContainerService(pulumi.ComponentResource):
             environment=args.environment,
             log_level=args.log_level,
             shutdown_grace_seconds=args.shutdown_grace_seconds,
+            allowed_origins=[url],
         )
         return backend_container(
             image,

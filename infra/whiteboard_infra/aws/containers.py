@@ -26,6 +26,8 @@ class BackendEnvironment:
     environment: str
     log_level: str
     shutdown_grace_seconds: int
+    allowed_origins: list[str]
+    """Origins browsers may open WebSockets from: the app's own URL."""
 
     def variables(self) -> dict[str, str]:
         return {
@@ -40,6 +42,11 @@ class BackendEnvironment:
             "ENVIRONMENT": self.environment,
             "LOG_LEVEL": self.log_level,
             "SHUTDOWN_GRACE_SECONDS": str(self.shutdown_grace_seconds),
+            "ALLOWED_ORIGINS": ",".join(self.allowed_origins),
+            # Only the load balancer can reach a task (its security group admits
+            # nothing else), so every peer is a trusted proxy: the client address
+            # comes from X-Forwarded-For, which per-address rate limits need.
+            "FORWARDED_ALLOW_IPS": "*",
         }
 
 
