@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
-RECEIVE_TIMEOUT_SECONDS = 10.0
+RECEIVE_TIMEOUT_SECONDS = 15.0
 
 
 def create_board(base_url: str, name: str = "test board") -> dict[str, Any]:

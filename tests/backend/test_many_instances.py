@@ -93,10 +93,22 @@ async def test_instances_starting_together_migrate_once(
     assert len({board["id"] for board in boards}) == 3
 
 
+@pytest.fixture(scope="module")
+def small_rotated(
+    postgres: DevDatabase, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A server in the middle of a key rotation, with a pool of two connections."""
+    log_dir = tmp_path_factory.mktemp("rotated")
+    settings = {"secret_key": "key-two", "secret_key_previous": "key-one"}
+    server = Server(new_database(postgres), log_dir, database_pool_size="2", **settings)
+    yield server.start().wait_ready()
+    server.stop()
+
+
 async def test_rotated_secret_key_keeps_old_links_working(
-    start_server: ServerFactory,
+    small_rotated: Server,
 ) -> None:
-    rotated = start_server(secret_key="key-two", secret_key_previous="key-one")
+    rotated = small_rotated
     board = create_board(rotated.url)
     signed_before = LinkSigner(["key-one"]).token(board["id"], "view", 1)
     signed_elsewhere = LinkSigner(["key-three"]).token(board["id"], "view", 1)
@@ -108,9 +120,9 @@ async def test_rotated_secret_key_keeps_old_links_working(
 
 
 async def test_instance_stays_within_its_connection_budget(
-    start_server: ServerFactory, database_env: dict[str, str]
+    small_rotated: Server,
 ) -> None:
-    server = start_server(database_pool_size="2")
+    server, database_env = small_rotated, small_rotated.env
     board = create_board(server.url)
     clients = [await joined(server, board["edit_token"], board["id"]) for _ in range(6)]
 

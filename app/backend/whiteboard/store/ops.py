@@ -12,6 +12,34 @@ from whiteboard.realtime.apply import BoardChanges, Rejected
 from whiteboard.realtime.messages import AddOp, DeleteOp, UpdateOp
 from whiteboard.store.common import NOTIFY_PAYLOAD_MAX_BYTES, OPS_CHANNEL, BoardGone
 
+# Operation ids already applied, and the current bodies of the elements a batch
+# touches (null for a deleted one), as two JSON objects.
+READ_KNOWN = """
+SELECT
+    (SELECT coalesce(jsonb_object_agg(op_id, seq), '{}') FROM ops
+     WHERE board_id = $1 AND op_id = ANY($2)) AS seen,
+    (SELECT coalesce(jsonb_object_agg(id, body), '{}') FROM elements
+     WHERE board_id = $1 AND id = ANY($3)) AS elements
+"""
+
+# Every write of a batch and its notification in one statement: one round trip
+# while the lock is held. The notification goes out when the transaction commits.
+WRITE_CHANGES = """
+WITH changed_elements AS (
+    INSERT INTO elements (board_id, id, body)
+    SELECT $1, id, body FROM unnest($2::text[], $3::jsonb[]) AS e (id, body)
+    ON CONFLICT (board_id, id) DO UPDATE SET body = EXCLUDED.body
+), logged_ops AS (
+    INSERT INTO ops (board_id, seq, op_id, body)
+    SELECT $1, seq, op_id, body
+    FROM unnest($4::bigint[], $5::text[], $6::jsonb[]) AS o (seq, op_id, body)
+), counters AS (
+    UPDATE boards SET seq = $7, element_count = $8, size_bytes = $9 WHERE id = $1
+    RETURNING id
+)
+SELECT pg_notify($10, $11) FROM counters
+"""
+
 
 @dataclass
 class BatchOutcome:
@@ -43,23 +71,14 @@ async def apply_batch(
         )
         if board is None:
             raise BoardGone(board_id)
-        seen: dict[str, int] = dict(
-            await conn.fetch(
-                "SELECT op_id, seq FROM ops WHERE board_id = $1 AND op_id = ANY($2)",
-                board_id,
-                op_ids,
-            )
-        )
-        rows = await conn.fetch(
-            "SELECT id, body FROM elements WHERE board_id = $1 AND id = ANY($2)",
-            board_id,
-            element_ids,
-        )
+        # Read after taking the lock, so earlier batches' changes are visible.
+        known = await conn.fetchrow(READ_KNOWN, board_id, op_ids, element_ids)
+        seen: dict[str, int] = known["seen"]
         changes = BoardChanges(
             seq=board["seq"],
             element_count=board["element_count"],
             size_bytes=board["size_bytes"],
-            elements={row["id"]: row["body"] for row in rows},
+            elements=known["elements"],
             limits=limits,
         )
 
@@ -90,26 +109,24 @@ async def _write_changes(
     changes: BoardChanges,
     applied: list[dict[str, Any]],
 ) -> None:
-    await conn.executemany(
-        "INSERT INTO elements (board_id, id, body) VALUES ($1, $2, $3) "
-        "ON CONFLICT (board_id, id) DO UPDATE SET body = EXCLUDED.body",
-        [(board_id, key, changes.elements[key]) for key in changes.changed],
-    )
-    await conn.executemany(
-        "INSERT INTO ops (board_id, seq, op_id, body) VALUES ($1, $2, $3, $4)",
-        [(board_id, op["seq"], op["op_id"], op) for op in applied],
-    )
-    await conn.execute(
-        "UPDATE boards SET seq = $2, element_count = $3, size_bytes = $4 WHERE id = $1",
-        board_id,
-        changes.seq,
-        changes.element_count,
-        changes.size_bytes,
-    )
-
     # Small batches travel inside the notification; large ones as a pointer.
     event = {"k": "ops", "b": board_id, "from": applied[0]["seq"] - 1}
     event |= {"to": changes.seq, "t": time.time()}
     inline = json.dumps({**event, "ops": applied})
     payload = inline if len(inline) < NOTIFY_PAYLOAD_MAX_BYTES else json.dumps(event)
-    await conn.execute("SELECT pg_notify($1, $2)", OPS_CHANNEL, payload)
+
+    changed = sorted(changes.changed)
+    await conn.execute(
+        WRITE_CHANGES,
+        board_id,
+        changed,
+        [changes.elements[key] for key in changed],
+        [op["seq"] for op in applied],
+        [op["op_id"] for op in applied],
+        applied,
+        changes.seq,
+        changes.element_count,
+        changes.size_bytes,
+        OPS_CHANNEL,
+        payload,
+    )
