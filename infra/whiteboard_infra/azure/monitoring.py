@@ -70,11 +70,9 @@ class Monitoring(pulumi.ComponentResource):
                     args.server_errors_per_window,
                     "Total",
                     dimensions=[
-                        {
-                            "name": "HttpStatusGroup",
-                            "operator": "Include",
-                            "values": ["5xx"],
-                        }
+                        monitor.MetricDimensionArgs(
+                            name="HttpStatusGroup", operator="Include", values=["5xx"]
+                        )
                     ],
                 ),
                 window="PT5M",
@@ -125,7 +123,7 @@ class Monitoring(pulumi.ComponentResource):
         purpose: str,
         description: str,
         scope: pulumi.Input[str],
-        criterion: monitor.MetricCriteriaArgsDict,
+        criterion: monitor.MetricCriteriaArgs,
         *,
         window: str,
         severity: int,
@@ -140,10 +138,14 @@ class Monitoring(pulumi.ComponentResource):
             enabled=True,
             auto_mitigate=True,
             scopes=[scope],
-            target_resource_type=criterion.get("metric_namespace"),
+            target_resource_type=criterion.metric_namespace,
             evaluation_frequency="PT1M",
             window_size=window,
-            criteria={"odata_type": _CRITERIA, "all_of": [criterion]},
+            # Criteria are one of several shapes: only the Args class tells the SDK
+            # which, so that it sends the schema's key names (`allOf`, `odataType`).
+            criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
+                odata_type=_CRITERIA, all_of=[criterion]
+            ),
             opts=pulumi.ResourceOptions(parent=self),
         )
 
@@ -155,18 +157,16 @@ def _criterion(
     operator: str,
     threshold: float,
     aggregation: str,
-    dimensions: list[monitor.MetricDimensionArgsDict] | None = None,
-) -> monitor.MetricCriteriaArgsDict:
+    dimensions: list[monitor.MetricDimensionArgs] | None = None,
+) -> monitor.MetricCriteriaArgs:
     """One static threshold on one metric of the alert's resource."""
-    criterion: monitor.MetricCriteriaArgsDict = {
-        "criterion_type": "StaticThresholdCriterion",
-        "name": name,
-        "metric_namespace": namespace,
-        "metric_name": metric,
-        "operator": operator,
-        "threshold": threshold,
-        "time_aggregation": aggregation,
-    }
-    if dimensions:
-        criterion["dimensions"] = dimensions
-    return criterion
+    return monitor.MetricCriteriaArgs(
+        criterion_type="StaticThresholdCriterion",
+        name=name,
+        metric_namespace=namespace,
+        metric_name=metric,
+        operator=operator,
+        threshold=threshold,
+        time_aggregation=aggregation,
+        dimensions=dimensions,
+    )
