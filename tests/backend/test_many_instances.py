@@ -151,3 +151,36 @@ async def test_instance_stays_within_its_connection_budget(
     assert 2 <= used <= 3  # the pool (2) and the listener
     for client in clients:
         await client.close()
+
+
+async def test_changes_made_while_listener_was_down_still_arrive(
+    pair: tuple[Server, Server],
+) -> None:
+    first, second = pair
+    board = create_board(first.url)
+    writer = await joined(first, board["edit_token"], board["id"])
+    reader = await joined(second, board["view_token"], board["id"])
+    database = second.env
+
+    conn = await asyncpg.connect(
+        host=database["DATABASE_HOST"],
+        port=int(database["DATABASE_PORT"]),
+        user=database["DATABASE_USER"],
+        database=database["DATABASE_NAME"],
+    )
+    try:
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = 'whiteboard' AND query LIKE 'LISTEN%'"
+        )
+    finally:
+        await conn.close()
+    while httpx.get(f"{second.url}/readyz").status_code == 200:
+        await asyncio.sleep(0.02)
+    results = await writer.operate(add("during-gap", rect("g")))
+
+    seen = await reader.ops_until(results[0]["seq"])
+    assert [op["op_id"] for op in seen] == ["during-gap"]
+    assert httpx.get(f"{second.url}/readyz").status_code == 200
+    await writer.close()
+    await reader.close()
