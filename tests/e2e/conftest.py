@@ -56,7 +56,11 @@ def database_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
 @pytest.fixture(scope="session")
 def backends(database_env: dict[str, str], logs: Path) -> Iterator[list[Backend]]:
     """Two backend instances on one database, as behind a load balancer."""
-    started = [Backend(database_env, logs).start() for _ in range(2)]
+    started = [Backend(database_env, logs) for _ in range(2)]
+    for backend in started:
+        backend.spawn_backend()
+    for backend in started:
+        backend.wait_ready()
     yield started
     for backend in started:
         backend.stop()
@@ -66,7 +70,9 @@ def backends(database_env: dict[str, str], logs: Path) -> Iterator[list[Backend]
 def frontends(backends: list[Backend], logs: Path) -> Iterator[list[Frontend]]:
     """A frontend server per backend instance: frontends[i] proxies to backends[i]."""
     ensure_frontend_built()
-    started = [Frontend([backend], logs).start() for backend in backends]
+    started = [Frontend([backend], logs) for backend in backends]
+    for frontend in started:
+        frontend.start()
     yield started
     for frontend in started:
         frontend.stop()

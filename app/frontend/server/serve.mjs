@@ -69,7 +69,9 @@ function isProxied(url) {
 function forwardedHeaders(req) {
   const headers = { ...req.headers }
   const client = req.socket.remoteAddress ?? ''
-  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client
+  headers['x-forwarded-for'] = headers['x-forwarded-for']
+    ? `${headers['x-forwarded-for']}, ${client}`
+    : client
   headers['x-forwarded-proto'] = 'http'
   return headers
 }
@@ -78,11 +80,19 @@ function proxyHttp(req, res, order = upstreamOrder()) {
   const [target, ...rest] = order
   if (target === undefined) {
     res.writeHead(502, { 'Content-Type': 'application/json' })
-    res.end(JSON.stringify({ detail: { code: 'bad_gateway', message: 'no backend instance answered' } }))
+    res.end(
+      JSON.stringify({ detail: { code: 'bad_gateway', message: 'no backend instance answered' } }),
+    )
     return
   }
   const upstream = http.request(
-    { host: target.host, port: target.port, method: req.method, path: req.url, headers: forwardedHeaders(req) },
+    {
+      host: target.host,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: forwardedHeaders(req),
+    },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers)
       answer.pipe(res)

@@ -2,7 +2,15 @@ import { onMounted, onUnmounted, ref, shallowRef } from 'vue'
 import { socketUrl } from '../lib/api'
 import { BoardModel, type Rejection } from '../lib/boardModel'
 import { BoardConnection, type ConnectionStatus } from '../lib/connection'
-import type { BoardElement, BoardPublic, ClientMessage, Op, Role, ServerMessage, User } from '../lib/protocol'
+import type {
+  BoardElement,
+  BoardPublic,
+  ClientMessage,
+  Op,
+  Role,
+  ServerMessage,
+  User,
+} from '../lib/protocol'
 import { loadPendingOps, savePendingOps } from '../lib/storage'
 
 export interface BoardSyncOptions {

@@ -24,7 +24,10 @@ const NUDGE: Record<string, [number, number]> = {
 
 function typingInField(event: KeyboardEvent): boolean {
   const target = event.target as HTMLElement | null
-  return target !== null && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  return (
+    target !== null &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  )
 }
 
 /** The board's keyboard shortcuts; `spaceHeld` is true while space is down (drag to pan). */

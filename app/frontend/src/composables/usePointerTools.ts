@@ -1,6 +1,7 @@
 import { ref, shallowRef, type Ref } from 'vue'
 import {
   elementBounds,
+  finishStrokePoints,
   fitPatch,
   HANDLES,
   handlePosition,
@@ -10,7 +11,6 @@ import {
   rectsIntersect,
   resizeBox,
   screenToWorld,
-  simplifyPoints,
   topmostAt,
   translatePatch,
   type Handle,
@@ -80,7 +80,17 @@ export function usePointerTools(o: PointerToolsOptions) {
   }
 
   function newElement(type: BoardElement['type'], at: Vec, extra: Partial<BoardElement> = {}) {
-    return { id: randomId(), type, x: at.x, y: at.y, w: 0, h: 0, style: { ...o.style.value }, z: 0, ...extra }
+    return {
+      id: randomId(),
+      type,
+      x: at.x,
+      y: at.y,
+      w: 0,
+      h: 0,
+      style: { ...o.style.value },
+      z: 0,
+      ...extra,
+    }
   }
 
   function handleAt(p: Vec): { handle: Handle; element: BoardElement } | null {
@@ -117,7 +127,18 @@ export function usePointerTools(o: PointerToolsOptions) {
       else if (tool === 'text') o.editText(newElement('text', p, { text: '' }), true)
       else o.editText(newSticky(p), true)
     } else {
-      const element = newElement(tool, p, tool === 'line' || tool === 'arrow' ? { points: [[p.x, p.y], [p.x, p.y]] } : {})
+      const element = newElement(
+        tool,
+        p,
+        tool === 'line' || tool === 'arrow'
+          ? {
+              points: [
+                [p.x, p.y],
+                [p.x, p.y],
+              ],
+            }
+          : {},
+      )
       gesture = { kind: 'shape', element, start: p }
     }
   }
@@ -176,8 +197,17 @@ export function usePointerTools(o: PointerToolsOptions) {
       const element = gesture.element
       gesture.element =
         element.type === 'line' || element.type === 'arrow'
-          ? { ...element, points: [[gesture.start.x, gesture.start.y], [p.x, p.y]] }
-          : { ...element, ...rectFromPoints(gesture.start, event.shiftKey ? square(gesture.start, p) : p) }
+          ? {
+              ...element,
+              points: [
+                [gesture.start.x, gesture.start.y],
+                [p.x, p.y],
+              ],
+            }
+          : {
+              ...element,
+              ...rectFromPoints(gesture.start, event.shiftKey ? square(gesture.start, p) : p),
+            }
       setDraft([[gesture.element.id, gesture.element]])
     } else if (gesture.kind === 'erase') {
       erase(p)
@@ -186,7 +216,12 @@ export function usePointerTools(o: PointerToolsOptions) {
       const dy = p.y - gesture.start.y
       gesture.moved = gesture.moved || Math.hypot(dx, dy) * o.view.value.zoom > 2
       if (gesture.moved) {
-        setDraft(gesture.originals.map((element) => [element.id, { ...element, ...translatePatch(element, dx, dy) }]))
+        setDraft(
+          gesture.originals.map((element) => [
+            element.id,
+            { ...element, ...translatePatch(element, dx, dy) },
+          ]),
+        )
       }
     } else if (gesture.kind === 'resize') {
       const box = resizeBox(elementBounds(gesture.original), gesture.handle, p)
@@ -205,14 +240,20 @@ export function usePointerTools(o: PointerToolsOptions) {
     drawing.sentCount = points.length
     for (let start = 0; start < fresh.length; start += LIVE_POINTS_PER_MESSAGE) {
       const chunk = fresh.slice(start, start + LIVE_POINTS_PER_MESSAGE)
-      o.sendLive({ type: 'stroke', stroke_id: drawing.element.id, points: chunk, style: drawing.element.style })
+      o.sendLive({
+        type: 'stroke',
+        stroke_id: drawing.element.id,
+        points: chunk,
+        style: drawing.element.style,
+      })
     }
   }
 
   function erase(p: Vec) {
     if (gesture?.kind !== 'erase') return
     for (const element of o.elements.value) {
-      if (!gesture.hits.has(element.id) && hitTest(element, p, tolerance())) gesture.hits.add(element.id)
+      if (!gesture.hits.has(element.id) && hitTest(element, p, tolerance()))
+        gesture.hits.add(element.id)
     }
     setDraft([...gesture.hits].map((id) => [id, null]))
   }
@@ -221,7 +262,7 @@ export function usePointerTools(o: PointerToolsOptions) {
     const done = gesture
     gesture = null
     if (done?.kind === 'draw') {
-      const points = simplifyPoints(done.element.points ?? [], 0.5 / o.view.value.zoom)
+      const points = finishStrokePoints(done.element.points ?? [], 0.5 / o.view.value.zoom)
       o.add({ ...done.element, points })
     } else if (done?.kind === 'shape') {
       const box = elementBounds(done.element)
@@ -230,10 +271,15 @@ export function usePointerTools(o: PointerToolsOptions) {
       o.remove(done.hits)
     } else if (done?.kind === 'move' && done.moved) {
       const moved = draft.value
-      o.update(new Map(done.originals.map((element) => [element.id, movedPatch(element, moved.get(element.id))])))
+      o.update(
+        new Map(
+          done.originals.map((element) => [element.id, movedPatch(element, moved.get(element.id))]),
+        ),
+      )
     } else if (done?.kind === 'resize') {
       const resized = draft.value.get(done.original.id)
-      if (resized) o.update(new Map([[done.original.id, fitPatch(done.original, elementBounds(resized))]]))
+      if (resized)
+        o.update(new Map([[done.original.id, fitPatch(done.original, elementBounds(resized))]]))
     } else if (done?.kind === 'marquee' && marquee.value !== null) {
       const area = marquee.value
       const next = done.additive ? new Set(selection.value) : new Set<string>()
@@ -304,7 +350,16 @@ export function usePointerTools(o: PointerToolsOptions) {
     if (hit !== null && (hit.type === 'text' || hit.type === 'sticky')) o.editText(hit, false)
   }
 
-  return { draft, marquee, onPointerDown, onPointerMove, onPointerUp, onPointerCancel, onWheel, onDoubleClick }
+  return {
+    draft,
+    marquee,
+    onPointerDown,
+    onPointerMove,
+    onPointerUp,
+    onPointerCancel,
+    onWheel,
+    onDoubleClick,
+  }
 }
 
 function pressureOf(event: PointerEvent): number | undefined {
@@ -314,7 +369,10 @@ function pressureOf(event: PointerEvent): number | undefined {
 
 function square(start: Vec, p: Vec): Vec {
   const side = Math.max(Math.abs(p.x - start.x), Math.abs(p.y - start.y))
-  return { x: start.x + Math.sign(p.x - start.x) * side, y: start.y + Math.sign(p.y - start.y) * side }
+  return {
+    x: start.x + Math.sign(p.x - start.x) * side,
+    y: start.y + Math.sign(p.y - start.y) * side,
+  }
 }
 
 function movedPatch(original: BoardElement, moved: BoardElement | null | undefined): ElementPatch {

@@ -23,7 +23,10 @@ export function useTextEditing(
       measuring.font = fontOf(element.style)
       for (const line of lines) width = Math.max(width, measuring.measureText(line).width)
     }
-    return { w: Math.ceil(width), h: Math.ceil(lines.length * element.style.font_size * LINE_HEIGHT) }
+    return {
+      w: Math.ceil(width),
+      h: Math.ceil(lines.length * element.style.font_size * LINE_HEIGHT),
+    }
   }
 
   function commit(text: string) {

@@ -3,16 +3,7 @@ import type { Style } from '../lib/protocol'
 import { DEFAULT_STYLE } from '../lib/shapes'
 
 export type Tool =
-  | 'select'
-  | 'hand'
-  | 'pen'
-  | 'rect'
-  | 'ellipse'
-  | 'line'
-  | 'arrow'
-  | 'text'
-  | 'sticky'
-  | 'eraser'
+  'select' | 'hand' | 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'sticky' | 'eraser'
 
 export interface ToolInfo {
   tool: Tool

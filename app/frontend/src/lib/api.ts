@@ -38,10 +38,14 @@ export function createBoard(name: string): Promise<BoardCreated> {
 }
 
 export function renameBoard(id: string, name: string, token: string): Promise<BoardPublic> {
-  return call(`/api/boards/${encodeURIComponent(id)}`, {
-    method: 'PATCH',
-    body: JSON.stringify({ name }),
-  }, token)
+  return call(
+    `/api/boards/${encodeURIComponent(id)}`,
+    {
+      method: 'PATCH',
+      body: JSON.stringify({ name }),
+    },
+    token,
+  )
 }
 
 /** Issues new links for a board; every older link stops working. */

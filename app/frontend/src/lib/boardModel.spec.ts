@@ -33,9 +33,7 @@ describe('BoardModel', () => {
   it('ignores ops it has already applied', () => {
     const model = new BoardModel()
     model.loadSnapshot(3, [rect('a', { x: 7 })])
-    const changed = model.receiveOps([
-      applied(move('a', 99, 'old'), 3, rect('a', { x: 99 })),
-    ])
+    const changed = model.receiveOps([applied(move('a', 99, 'old'), 3, rect('a', { x: 99 }))])
     expect(changed).toBe(false)
     expect(model.elements()[0]?.x).toBe(7)
   })

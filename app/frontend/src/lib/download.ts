@@ -15,7 +15,10 @@ function save(blob: Blob, filename: string) {
 
 /** A file name from the board's name, safe on every operating system. */
 export function exportFileName(boardName: string, extension: string): string {
-  const base = boardName.replace(/[^\p{L}\p{N} _-]+/gu, '').trim().slice(0, 80)
+  const base = boardName
+    .replace(/[^\p{L}\p{N} _-]+/gu, '')
+    .trim()
+    .slice(0, 80)
   return `${base === '' ? 'whiteboard' : base}.${extension}`
 }
 

@@ -18,8 +18,21 @@ describe('SVG export', () => {
         rect('e', { type: 'ellipse' }),
         rect('t', { type: 'text', text: '<script>alert(1)</script>' }),
         rect('s', { type: 'sticky', w: 200, h: 200, text: 'buy milk & eggs' }),
-        rect('a', { type: 'arrow', points: [[0, 0], [50, 50]] }),
-        rect('p', { type: 'stroke', points: [[0, 0], [10, 5], [20, 0]] }),
+        rect('a', {
+          type: 'arrow',
+          points: [
+            [0, 0],
+            [50, 50],
+          ],
+        }),
+        rect('p', {
+          type: 'stroke',
+          points: [
+            [0, 0],
+            [10, 5],
+            [20, 0],
+          ],
+        }),
       ],
       measure,
     )

@@ -104,7 +104,9 @@ function textToSvg(
   const lineHeight = element.style.font_size * LINE_HEIGHT
   const lines = textLines(element, (line) => measure(font, line))
   const spans = lines
-    .map((line, index) => `<tspan x="${x}" y="${y + index * lineHeight}">${escapeXml(line)}</tspan>`)
+    .map(
+      (line, index) => `<tspan x="${x}" y="${y + index * lineHeight}">${escapeXml(line)}</tspan>`,
+    )
     .join('')
   return (
     `<text font-family="Segoe UI, system-ui, sans-serif" font-size="${element.style.font_size}" ` +

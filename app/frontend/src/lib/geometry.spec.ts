@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   elementBounds,
+  finishStrokePoints,
   fitPatch,
   hitTest,
   resizeBox,
@@ -106,5 +107,30 @@ describe('transforms', () => {
       [5, 0],
       [5.2, 0],
     ])
+  })
+})
+
+describe('finishing a stroke', () => {
+  it('rounds coordinates and keeps short strokes whole', () => {
+    const points = finishStrokePoints(
+      [
+        [0.123456, 1.98765, 0.55555],
+        [10.5, 2],
+      ],
+      0.5,
+    )
+    expect(points).toEqual([
+      [0.12, 1.99, 0.556],
+      [10.5, 2],
+    ])
+  })
+
+  it('thins a long stroke down to the point limit, keeping its ends', () => {
+    const long = Array.from({ length: 10_000 }, (_, i): [number, number] => [i * 0.7, Math.sin(i)])
+    const points = finishStrokePoints(long, 0.5, 2000)
+    expect(points.length).toBeLessThanOrEqual(2000)
+    expect(points.length).toBeGreaterThan(500)
+    expect(points[0]).toEqual([0, 0])
+    expect(points.at(-1)?.[0]).toBeCloseTo(9999 * 0.7, 1)
   })
 })

@@ -215,3 +215,32 @@ export function simplifyPoints(points: Point[], minDistance: number): Point[] {
   if (final !== undefined && kept[kept.length - 1] !== final) kept.push(final)
   return kept
 }
+
+/** Points a finished stroke may keep, so it fits the server's element size limit. */
+export const MAX_STROKE_POINTS = 2000
+
+/**
+ * A finished stroke's points, ready to store: rounded to hundredths and thinned until
+ * there are at most `maxPoints`, starting from `minDistance` and doubling it.
+ */
+export function finishStrokePoints(
+  points: Point[],
+  minDistance: number,
+  maxPoints = MAX_STROKE_POINTS,
+): Point[] {
+  const rounded = points.map(([x, y, p]) =>
+    pointOf(round(x, 2), round(y, 2), p === undefined ? undefined : round(p, 3)),
+  )
+  let distance = minDistance
+  let kept = simplifyPoints(rounded, distance)
+  while (kept.length > maxPoints) {
+    distance *= 2
+    kept = simplifyPoints(rounded, distance)
+  }
+  return kept
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}

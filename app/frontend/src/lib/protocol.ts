@@ -120,8 +120,18 @@ export const CLOSE_RESTARTING = 1012
 export const CLOSE_BOARD_GONE = 4404
 
 const SERVER_TYPES = new Set([
-  'welcome', 'snapshot', 'ops', 'ack', 'stroke', 'presence', 'left', 'board', 'deleted',
-  'error', 'reconnect', 'pong',
+  'welcome',
+  'snapshot',
+  'ops',
+  'ack',
+  'stroke',
+  'presence',
+  'left',
+  'board',
+  'deleted',
+  'error',
+  'reconnect',
+  'pong',
 ])
 
 /** Parses one server frame, or returns null when it is not a message this client knows. */

@@ -122,7 +122,12 @@ function drawSticky(ctx: CanvasRenderingContext2D, element: BoardElement) {
 }
 
 /** A dotted background that moves with the board, so panning is visible. */
-export function drawGrid(ctx: CanvasRenderingContext2D, view: Viewport, width: number, height: number) {
+export function drawGrid(
+  ctx: CanvasRenderingContext2D,
+  view: Viewport,
+  width: number,
+  height: number,
+) {
   const spacing = gridSpacing(view.zoom)
   ctx.fillStyle = '#d4d7dd'
   const startX = Math.floor(view.x / spacing) * spacing

@@ -2,7 +2,12 @@ import { getStroke } from 'perfect-freehand'
 import type { BoardElement, Point, Style } from './protocol'
 
 /** Defaults for new elements, and for sticky notes' paper colour. */
-export const DEFAULT_STYLE: Style = { stroke: '#1e1e1e', fill: 'transparent', width: 3, font_size: 20 }
+export const DEFAULT_STYLE: Style = {
+  stroke: '#1e1e1e',
+  fill: 'transparent',
+  width: 3,
+  font_size: 20,
+}
 export const STICKY_FILL = '#fff3a0'
 export const STICKY_PADDING = 12
 export const LINE_HEIGHT = 1.25
@@ -67,7 +72,7 @@ export function wrapText(
     let line = ''
     for (const word of paragraph.split(' ')) {
       const candidate = line === '' ? word : `${line} ${word}`
-      if (measure(candidate) <= maxWidth || line === '' && measure(word) <= maxWidth) {
+      if (measure(candidate) <= maxWidth || (line === '' && measure(word) <= maxWidth)) {
         line = candidate
         continue
       }

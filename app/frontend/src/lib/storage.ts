@@ -25,7 +25,9 @@ export function loadPendingOps(store: KeyValueStore, boardId: string): Op[] {
   if (!Array.isArray(value)) return []
   return value.filter(
     (op): op is Op =>
-      typeof op === 'object' && op !== null && typeof op.op_id === 'string' &&
+      typeof op === 'object' &&
+      op !== null &&
+      typeof op.op_id === 'string' &&
       ['add', 'update', 'delete'].includes(op.kind),
   )
 }
@@ -53,8 +55,11 @@ export function loadRecentBoards(store: KeyValueStore): RecentBoard[] {
   if (!Array.isArray(value)) return []
   return value.filter(
     (board): board is RecentBoard =>
-      typeof board === 'object' && board !== null && typeof board.id === 'string' &&
-      typeof board.token === 'string' && typeof board.name === 'string',
+      typeof board === 'object' &&
+      board !== null &&
+      typeof board.id === 'string' &&
+      typeof board.token === 'string' &&
+      typeof board.name === 'string',
   )
 }
 
