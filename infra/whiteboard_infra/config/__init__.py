@@ -17,19 +17,30 @@ import pulumi.runtime
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from whiteboard_infra.config.aws import AwsSettings
+from whiteboard_infra.config.azure import AzureSettings
 from whiteboard_infra.config.common import (
     SUPPORTED_CLOUDS,
     CommonSettings,
     SettingsModel,
 )
 from whiteboard_infra.config.errors import ConfigError
+from whiteboard_infra.config.gcp import GcpSettings
 
 NAMESPACE = "whiteboard"
 
-CLOUD_SETTINGS: dict[str, type[SettingsModel]] = {"aws": AwsSettings}
+CLOUD_SETTINGS: dict[str, type[SettingsModel]] = {
+    "aws": AwsSettings,
+    "gcp": GcpSettings,
+    "azure": AzureSettings,
+}
 """Each supported cloud's sub-model, by the value of `whiteboard:cloud`."""
 
-SETTINGS_MODELS: tuple[type[SettingsModel], ...] = (CommonSettings, AwsSettings)
+SETTINGS_MODELS: tuple[type[SettingsModel], ...] = (
+    CommonSettings,
+    AwsSettings,
+    GcpSettings,
+    AzureSettings,
+)
 """Every model whose fields are stack keys; documentation tests walk these."""
 
 __all__ = [
@@ -37,8 +48,10 @@ __all__ = [
     "NAMESPACE",
     "SETTINGS_MODELS",
     "AwsSettings",
+    "AzureSettings",
     "CommonSettings",
     "ConfigError",
+    "GcpSettings",
     "StackConfig",
     "config_keys",
     "load_config",
@@ -56,6 +69,8 @@ class StackConfig(BaseModel):
 
     common: CommonSettings
     aws: AwsSettings | None = None
+    gcp: GcpSettings | None = None
+    azure: AzureSettings | None = None
 
 
 def config_keys() -> dict[str, Any]:

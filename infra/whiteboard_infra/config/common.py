@@ -21,7 +21,7 @@ from pydantic.alias_generators import to_camel, to_snake
 
 from whiteboard_infra.config.errors import refuse
 
-SUPPORTED_CLOUDS = ("aws",)
+SUPPORTED_CLOUDS = ("aws", "gcp", "azure")
 """Clouds whose `deploy` exists; the others are accepted names that fail clearly."""
 
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731)

@@ -131,8 +131,9 @@ def resource_names(prefix: str) -> dict[str, tuple[str, int, str]]:
     for role in ("backend", "frontend"):
         names[f"Cloud Run service {prefix}-{role}"] = (f"{prefix}-{role}", 49, service)
         names[f"service account {prefix}-{role}"] = (f"{prefix}-{role}", 30, account)
-    # The database gets a 4-hex suffix: Cloud SQL keeps a deleted name for a week.
-    names[f"Cloud SQL instance {prefix}-db"] = (f"{prefix}-db-0000", 98, service)
+    # Pulumi adds a random suffix: Cloud SQL keeps a deleted name for a week.
+    replica = f"{prefix}-db-reader-0-abcdefg"
+    names[f"Cloud SQL instance {prefix}-db"] = (replica, 98, service)
     return names
 
 

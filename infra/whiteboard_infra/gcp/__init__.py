@@ -1,0 +1,203 @@
+"""The whiteboard on Google Cloud: network, secrets, Cloud SQL, images, Cloud Run,
+the global load balancer and monitoring, wired from the validated configuration.
+
+Every resource goes through one explicit provider for `whiteboard:gcpProject` and
+`whiteboard:gcpRegion`, which labels everything with the project, stack and
+environment. The APIs the platform uses are enabled first, and left enabled on
+destroy (other things in the project may use them).
+"""
+
+import os
+from pathlib import Path
+
+import pulumi
+import pulumi_gcp as gcp
+
+from whiteboard_infra.config import StackConfig
+from whiteboard_infra.deploy import DeployOutputs
+from whiteboard_infra.gcp.container_service import (
+    ContainerService,
+    ContainerServiceArgs,
+    InstanceSize,
+    service_name,
+)
+from whiteboard_infra.gcp.database import Database, DatabaseArgs
+from whiteboard_infra.gcp.load_balancer import LoadBalancer, LoadBalancerArgs
+from whiteboard_infra.gcp.monitoring import Monitoring, MonitoringArgs
+from whiteboard_infra.gcp.network import Network, NetworkArgs
+from whiteboard_infra.gcp.registry import Registry, RegistryArgs
+from whiteboard_infra.gcp.secrets import Secrets, SecretsArgs
+
+APP_DIRECTORY = Path(__file__).resolve().parents[3] / "app"
+
+APIS = (
+    "artifactregistry.googleapis.com",
+    "compute.googleapis.com",
+    "dns.googleapis.com",
+    "monitoring.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+    "servicenetworking.googleapis.com",
+    "sqladmin.googleapis.com",
+)
+
+
+def deploy(config: StackConfig) -> DeployOutputs:
+    """Declare the whole platform on Google Cloud."""
+    common, settings = config.common, config.gcp
+    assert settings is not None, "load_config checks the gcp settings exist"
+    name = common.resource_prefix
+    protected = common.database_deletion_protection
+
+    provider = gcp.Provider(
+        "gcp",
+        project=settings.project,
+        region=settings.region,
+        default_labels={
+            "project": pulumi.get_project(),
+            "stack": pulumi.get_stack(),
+            "environment": common.environment,
+        },
+    )
+    apis = [
+        gcp.projects.Service(
+            f"{name}-{api.split('.')[0]}",
+            service=api,
+            disable_on_destroy=False,
+            opts=pulumi.ResourceOptions(provider=provider),
+        )
+        for api in APIS
+    ]
+    opts = pulumi.ResourceOptions(providers={"gcp": provider}, depends_on=apis)
+
+    network = Network(
+        name,
+        NetworkArgs(
+            name=name, region=settings.region, subnet_cidr=settings.subnet_cidr
+        ),
+        opts,
+    )
+
+    secrets = Secrets(
+        name,
+        SecretsArgs(
+            name=name,
+            database_password=_reveal(common.database_password),
+            secret_key=_reveal(common.secret_key),
+        ),
+        opts,
+    )
+
+    database = Database(
+        name,
+        DatabaseArgs(
+            name=name,
+            region=settings.region,
+            network_id=network.network_id,
+            services_connection=network.services_connection,
+            database_name=common.database_name,
+            username=common.database_user,
+            password=secrets.database_password,
+            tier=settings.database_tier,
+            edition=settings.database_edition,
+            storage_gib=common.database_storage_gib,
+            max_storage_gib=common.database_max_storage_gib,
+            high_availability=common.database_high_availability,
+            read_replicas=common.database_read_replicas,
+            backup_retention_days=common.database_backup_retention_days,
+            deletion_protection=protected,
+        ),
+        pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=protected)),
+    )
+
+    registry = Registry(
+        name,
+        RegistryArgs(
+            name=name,
+            region=settings.region,
+            app_directory=str(_relative_to_cwd(APP_DIRECTORY)),
+            prebuilt_images={
+                "backend": common.backend_image,
+                "frontend": common.frontend_image,
+            },
+        ),
+        opts,
+    )
+
+    load_balancer = LoadBalancer(
+        name,
+        LoadBalancerArgs(
+            name=name,
+            region=settings.region,
+            backend_service_name=service_name(name, "backend"),
+            frontend_service_name=service_name(name, "frontend"),
+            domain_name=common.domain_name,
+            dns_zone=settings.dns_zone,
+        ),
+        opts,
+    )
+
+    services = ContainerService(
+        name,
+        ContainerServiceArgs(
+            name=name,
+            region=settings.region,
+            network_id=network.network_id,
+            subnet_id=network.subnet_id,
+            backend_image=registry.images["backend"],
+            frontend_image=registry.images["frontend"],
+            secret_ids=dict(secrets.secret_ids),
+            app_url=load_balancer.app_url,
+            database_host=database.writer_address,
+            database_reader_hosts=database.reader_addresses,
+            database_name=common.database_name,
+            database_user=common.database_user,
+            database_pool_size=common.database_pool_size,
+            backend=InstanceSize(settings.backend_cpu, settings.backend_memory_mib),
+            frontend=InstanceSize(settings.frontend_cpu, settings.frontend_memory_mib),
+            backend_min_instances=common.backend_min_instances,
+            backend_max_instances=common.backend_max_instances,
+            backend_concurrency=common.backend_connections_target_per_instance,
+            request_timeout_seconds=common.websocket_idle_timeout_seconds,
+            frontend_min_instances=common.frontend_instances,
+            environment=common.environment,
+            log_level=common.log_level,
+            shutdown_grace_seconds=common.shutdown_grace_seconds,
+            deletion_protection=common.environment == "production",
+        ),
+        opts,
+    )
+
+    Monitoring(
+        name,
+        MonitoringArgs(
+            name=name,
+            project=settings.project,
+            host=load_balancer.host,
+            https=bool(common.domain_name),
+            backend_service_name=services.backend_service_name,
+            database_instance_id=database.instance_ids[0],
+            alert_email=settings.alert_email,
+        ),
+        opts,
+    )
+
+    return DeployOutputs(
+        app_url=load_balancer.app_url,
+        websocket_url=load_balancer.websocket_url,
+        database_writer_endpoint=database.writer_endpoint,
+        database_reader_endpoints=database.reader_endpoints,
+    )
+
+
+def _reveal(secret: object) -> str | None:
+    """The supplied value of a `SecretStr` setting; it is wrapped as a Pulumi secret
+    again as soon as it reaches a resource."""
+    reveal = getattr(secret, "get_secret_value", None)
+    return reveal() if reveal else None
+
+
+def _relative_to_cwd(path: Path) -> Path:
+    """Pulumi runs the program in `infra/`; a relative path keeps the Docker build
+    context the same on every machine, so it does not show up as a change."""
+    return Path(os.path.relpath(path))
