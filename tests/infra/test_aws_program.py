@@ -435,3 +435,47 @@ def test_program_refuses_clouds_not_built_yet(stack_name: str, cloud: str) -> No
 def test_program_refuses_bad_config_with_its_message() -> None:
     with pytest.raises(ConfigError, match="backendMaxInstances=12"):
         run_program("prod", overrides={"backendMaxInstances": 12})
+
+
+# Security groups, in both stacks, deployed and previewed
+
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+
+
+def test_only_the_load_balancer_is_open_to_the_internet(any_run: ProgramRun) -> None:
+    ingress = any_run.of_type(INGRESS)
+    open_to_all = [r for r in ingress if r.get("cidrIpv4") == "0.0.0.0/0"]
+    assert sorted(r["fromPort"] for r in open_to_all) == [80, 443]
+    assert all("-alb-in-" in r.name for r in open_to_all)
+    for rule in ingress:
+        if rule not in open_to_all:
+            assert "cidrIpv4" not in rule.inputs, rule.name
+            assert "referencedSecurityGroupId" in rule.inputs, rule.name
+
+
+def test_tasks_admit_the_load_balancer_and_the_database_the_backend_only(
+    any_run: ProgramRun,
+) -> None:
+    ingress = {r.name: r for r in any_run.of_type(INGRESS)}
+    into_db = [r for name, r in ingress.items() if name.endswith("-into-db")]
+    assert len(into_db) == 1
+    assert into_db[0]["fromPort"] == into_db[0]["toPort"] == 5432
+    from_alb = [r for name, r in ingress.items() if name.endswith("-from-alb")]
+    assert sorted(r["fromPort"] for r in from_alb) == [8000, 8080]
+    if not any_run.preview:
+        groups = {
+            g.name: g.id for g in any_run.of_type("aws:ec2/securityGroup:SecurityGroup")
+        }
+        backend = next(i for n, i in groups.items() if n.endswith("-backend"))
+        database = next(i for n, i in groups.items() if n.endswith("-db"))
+        alb = next(i for n, i in groups.items() if n.endswith("-alb"))
+        assert into_db[0]["securityGroupId"] == database
+        assert into_db[0]["referencedSecurityGroupId"] == backend
+        assert {r["referencedSecurityGroupId"] for r in from_alb} == {alb}
+
+
+def test_nothing_leaves_for_the_internet_but_https(any_run: ProgramRun) -> None:
+    for rule in any_run.of_type(EGRESS):
+        if rule.get("cidrIpv4") == "0.0.0.0/0":
+            assert rule["fromPort"] == rule["toPort"] == 443, rule.name

@@ -205,6 +205,7 @@ class ContainerService(pulumi.ComponentResource):
             BACKEND_PORT,
             args.backend.desired_count,
             args,
+            autoscaled=True,
         )
         self.frontend_service = self._service(
             f"{args.name}-frontend",
@@ -215,6 +216,7 @@ class ContainerService(pulumi.ComponentResource):
             FRONTEND_PORT,
             args.frontend.desired_count,
             args,
+            autoscaled=False,
         )
 
         declare_backend_scaling(
@@ -342,6 +344,7 @@ class ContainerService(pulumi.ComponentResource):
         port: int,
         desired_count: int,
         args: ContainerServiceArgs,
+        autoscaled: bool,
     ) -> aws.ecs.Service:
         return aws.ecs.Service(
             name,
@@ -368,10 +371,11 @@ class ContainerService(pulumi.ComponentResource):
             deployment_circuit_breaker={"enable": True, "rollback": True},
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
-            # The autoscaler owns the running count; a deploy must not reset it.
+            # The autoscaler owns the backend's count; a deploy must not reset it.
+            # The frontend does not scale, so its count follows the configuration.
             opts=pulumi.ResourceOptions(
                 parent=self,
-                ignore_changes=["desiredCount"],
+                ignore_changes=["desiredCount"] if autoscaled else [],
                 depends_on=args.routing,
             ),
         )
