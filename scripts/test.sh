@@ -9,6 +9,7 @@ scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy infra app/backend
+.venv/bin/mypy tools ops policy/guardrails
 
 for dockerfile in $(git ls-files '*Dockerfile'); do
   .venv/bin/hadolint "$dockerfile"
