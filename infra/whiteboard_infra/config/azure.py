@@ -140,17 +140,19 @@ class AzureSettings(SettingsModel):
     database_server_name: str = Field(
         default="",
         description="Name of the PostgreSQL server (3-63 lowercase letters, digits "
-        "and hyphens, unique in Azure). Empty: the prefix, `-pg-` and a random suffix.",
+        "and hyphens, unique in Azure). Empty: the prefix, `-pg-` and the stack's "
+        "suffix.",
     )
     registry_name: str = Field(
         default="",
         description="Name of the container registry (5-50 letters and digits, unique "
-        "in Azure). Empty: the prefix without hyphens and a random suffix.",
+        "in Azure). Empty: the prefix without hyphens and the stack's suffix.",
     )
     key_vault_name: str = Field(
         default="",
         description="Name of the Key Vault holding the secrets (3-24 letters, digits "
-        "and single hyphens, unique in Azure). Empty: the prefix and a random suffix.",
+        "and single hyphens, unique in Azure). Empty: the prefix and the stack's "
+        "suffix.",
     )
     gateway_min_capacity: int = Field(
         default=1,
