@@ -22,6 +22,7 @@ from whiteboard import store
 from whiteboard.config import Settings
 from whiteboard.db import Database, connect_kwargs
 from whiteboard.metrics import FANOUT_LATENCY, LISTENER_CONNECTED, NOTIFICATIONS
+from whiteboard.realtime.outbox import Encoded, SharedOps
 
 log = structlog.get_logger(__name__)
 
@@ -35,8 +36,8 @@ class Subscriber(Protocol):
     client_id: str
     generation: int
 
-    def deliver_ops(self, ops: list[dict[str, Any]]) -> None: ...
-    def send(self, message: dict[str, Any]) -> None: ...
+    def deliver_ops(self, shared: SharedOps) -> None: ...
+    def send(self, message: dict[str, Any] | Encoded) -> None: ...
     def close(self, code: int, message: dict[str, Any] | None = None) -> None: ...
     def resync(self) -> None: ...
 
@@ -139,10 +140,18 @@ class Hub:
         self, conn: object, pid: int, channel: str, payload: str
     ) -> None:
         NOTIFICATIONS.labels(channel="live", form="inline").inc()
+        # Each message is encoded once; each connection gets those of the others.
+        by_board: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
         for board_id, message in json.loads(payload):
+            if board_id in self._boards:
+                author = message.get("client_id")
+                by_board[board_id].append((author, json.dumps(message)))
+        for board_id, messages in by_board.items():
             for subscriber in list(self._boards.get(board_id, ())):
-                if subscriber.client_id != message.get("client_id"):
-                    subscriber.send(message)
+                me = subscriber.client_id
+                texts = [text for author, text in messages if author != me]
+                if texts:
+                    subscriber.send(Encoded(texts))
 
     async def _dispatch(self) -> None:
         while True:
@@ -168,8 +177,9 @@ class Hub:
                 ops = await store.read_ops(
                     self._db.writer, board_id, event["from"], event["to"]
                 )
+            shared = SharedOps(ops)
             for subscriber in subscribers:
-                subscriber.deliver_ops(ops)
+                subscriber.deliver_ops(shared)
             FANOUT_LATENCY.observe(max(0.0, time.time() - event["t"]))
         elif kind == "board":
             for subscriber in subscribers:

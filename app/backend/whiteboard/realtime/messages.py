@@ -35,6 +35,8 @@ class Join(Message):
     token: Annotated[str, Field(max_length=512)]
     last_seq: Annotated[int, Field(ge=0)] | None = None
     user: User = Field(default_factory=User)
+    # The client takes several server messages in one ``batch`` frame.
+    batch: bool = False
 
 
 class Ops(Message):

@@ -2,6 +2,11 @@
 
 Operations are sent gapless and in ``seq`` order: ones the client already has are
 skipped, and a gap (a lost notification, say) is filled from the operation log first.
+
+Messages shared by every connection of a board come already encoded (``Encoded``,
+``SharedOps``), so each is turned into JSON once per instance, not once per client.
+Whatever is queued when the sending task wakes goes out together: to a client that
+joined with ``batch`` as one ``batch`` frame, to others as one frame per message.
 """
 
 import asyncio
@@ -28,14 +33,37 @@ class Close:
 
 
 @dataclass
+class Encoded:
+    """Messages already encoded as JSON text, in order."""
+
+    texts: list[str]
+
+
+class SharedOps:
+    """Applied operations handed to every connection of a board, encoded once."""
+
+    def __init__(self, ops: list[dict[str, Any]]) -> None:
+        self.ops = ops
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The ``ops`` message holding all of them."""
+        if self._text is None:
+            self._text = json.dumps({"type": "ops", "ops": self.ops}, default=str)
+        return self._text
+
+
+@dataclass
 class OpsDelivery:
     """Applied operations to pass on; ``catch_up`` first fetches anything newer."""
 
     ops: list[dict[str, Any]] = field(default_factory=list)
     catch_up: bool = False
+    shared: SharedOps | None = None
 
 
-Outgoing = dict[str, Any] | Close | OpsDelivery
+Outgoing = dict[str, Any] | Encoded | Close | OpsDelivery
 
 
 class Outbox:
@@ -48,9 +76,11 @@ class Outbox:
         self.limit = limit
         self.last_seq = 0
         self.closing = False
+        # Whether the client takes several messages in one ``batch`` frame.
+        self.batch = False
         self._queue: asyncio.Queue[Outgoing] = asyncio.Queue()
         # Operations that arrive while the client is joining wait here.
-        self._held: list[list[dict[str, Any]]] | None = []
+        self._held: list[SharedOps] | None = []
 
     def put(self, item: Outgoing) -> None:
         """Queue a message; a client that falls too far behind is told to reconnect."""
@@ -64,19 +94,19 @@ class Outbox:
             return
         self._queue.put_nowait(item)
 
-    def deliver_ops(self, ops: list[dict[str, Any]]) -> None:
+    def deliver_ops(self, shared: SharedOps) -> None:
         """Queue applied operations (held back until the join completes)."""
         if self._held is not None:
-            self._held.append(ops)
+            self._held.append(shared)
         else:
-            self.put(OpsDelivery(ops))
+            self.put(OpsDelivery(shared.ops, shared=shared))
 
     def release(self, last_seq: int) -> None:
         """The client now has everything up to ``last_seq``: send what was held."""
         self.last_seq = last_seq
         held, self._held = self._held or [], None
-        for ops in held:
-            self.put(OpsDelivery(ops))
+        for shared in held:
+            self.put(OpsDelivery(shared.ops, shared=shared))
 
     def close(self, code: int, message: dict[str, Any] | None = None) -> None:
         """Send ``message`` if given, then close with ``code``."""
@@ -89,14 +119,22 @@ class Outbox:
         """Send queued messages until a Close or the client goes away."""
         try:
             while True:
-                item = await self._queue.get()
-                if isinstance(item, Close):
-                    await self.websocket.close(item.code)
-                    return
-                if isinstance(item, OpsDelivery):
-                    await self._send_ops(item)
-                else:
-                    await self._send(item)
+                items = [await self._queue.get()]
+                while not self._queue.empty():
+                    items.append(self._queue.get_nowait())
+                texts: list[str] = []
+                for item in items:
+                    if isinstance(item, Close):
+                        await self._send_texts(texts)
+                        await self.websocket.close(item.code)
+                        return
+                    if isinstance(item, OpsDelivery):
+                        texts += await self._ops_texts(item)
+                    elif isinstance(item, Encoded):
+                        texts += item.texts
+                    else:
+                        texts.append(json.dumps(item, default=str))
+                await self._send_texts(texts)
         except (WebSocketDisconnect, RuntimeError, OSError):
             return
         except asyncpg.PostgresError as error:
@@ -108,20 +146,34 @@ class Outbox:
     async def _send(self, message: dict[str, Any]) -> None:
         await self.websocket.send_text(json.dumps(message, default=str))
 
-    async def _send_ops(self, delivery: OpsDelivery) -> None:
+    async def _send_texts(self, texts: list[str]) -> None:
+        if self.batch and len(texts) > 1:
+            joined = ",".join(texts)
+            await self.websocket.send_text(f'{{"type":"batch","messages":[{joined}]}}')
+            return
+        for text in texts:
+            await self.websocket.send_text(text)
+
+    async def _ops_texts(self, delivery: OpsDelivery) -> list[str]:
+        """The ``ops`` message to send for a delivery, if the client lacks any."""
         ops = [op for op in delivery.ops if op["seq"] > self.last_seq]
+        whole = len(ops) == len(delivery.ops)
         if delivery.catch_up or (ops and ops[0]["seq"] > self.last_seq + 1):
+            whole = False
             upto = ops[0]["seq"] - 1 if ops else await self._board_seq()
             if upto is None:
                 self.close(4404, {"type": "deleted"})
-                return
+                return []
             missing = await store.read_ops(
                 self.db.writer, self.board_id, self.last_seq, upto
             )
             ops = missing + ops
-        if ops:
-            await self._send({"type": "ops", "ops": ops})
-            self.last_seq = ops[-1]["seq"]
+        if not ops:
+            return []
+        self.last_seq = ops[-1]["seq"]
+        if delivery.shared is not None and whole:
+            return [delivery.shared.text]
+        return [json.dumps({"type": "ops", "ops": ops}, default=str)]
 
     async def _board_seq(self) -> int | None:
         return await store.current_seq(self.db.writer, self.board_id)

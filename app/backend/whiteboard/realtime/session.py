@@ -20,7 +20,7 @@ from whiteboard.metrics import CONNECTIONS, OPERATIONS, REFUSED_MESSAGES
 from whiteboard.ratelimit import TokenBucket
 from whiteboard.realtime.apply import describe
 from whiteboard.realtime.messages import OP, Cursor, Join, Ops, Ping, Stroke, User
-from whiteboard.realtime.outbox import OpsDelivery, Outbox
+from whiteboard.realtime.outbox import Encoded, OpsDelivery, Outbox, SharedOps
 from whiteboard.realtime.parsing import Refused, parse_message
 from whiteboard.services import Services
 
@@ -50,11 +50,11 @@ class Session:
         self._last_rate_error = 0.0
 
     # What the hub calls.
-    def deliver_ops(self, ops: list[dict[str, Any]]) -> None:
+    def deliver_ops(self, shared: SharedOps) -> None:
         """Pass on operations applied to the board."""
-        self.outbox.deliver_ops(ops)
+        self.outbox.deliver_ops(shared)
 
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, message: dict[str, Any] | Encoded) -> None:
         """Pass on a live message once the client has joined."""
         if self.grant is not None:
             self.outbox.put(message)
@@ -171,6 +171,7 @@ class Session:
             return
 
         self.grant, self.generation, self.user = grant, grant.generation, message.user
+        self.outbox.batch = message.batch
         welcome = {"type": "welcome", "client_id": self.client_id, "role": grant.role}
         self.outbox.put({**welcome, "board": store.board_public(board)})
         if replay is None:
