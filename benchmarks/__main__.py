@@ -25,7 +25,7 @@ from benchmarks.load import run_load
 from benchmarks.load_worker import LoadPlan
 from benchmarks.procstat import load_average
 from benchmarks.report import markdown
-from benchmarks.servers import ROOT, running_stack
+from benchmarks.servers import BACKEND_DIR, ROOT, running_stack
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 PARTS = ("load", "snapshot", "infra")
@@ -44,6 +44,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds")
     parser.add_argument("--processes", type=int, default=2, help="load processes")
     parser.add_argument("--profile", action="store_true", help="py-spy instance 0")
+    parser.add_argument(
+        "--no-batch", action="store_true", help="clients join without batch frames"
+    )
+    parser.add_argument(
+        "--backend-dir", type=Path, default=BACKEND_DIR, help="app/backend to run"
+    )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     return parser.parse_args()
 
@@ -69,9 +75,14 @@ def _run_load(args: argparse.Namespace, work_dir: Path) -> list[dict[str, Any]]:
             messages_per_second=args.rate,
             duration_seconds=5.0 if args.quick else args.duration,
             processes=args.processes,
+            batch=not args.no_batch,
         )
         log.info("load: %d clients on %d instances", clients, args.instances)
-        runs.append(run_load(plan, args.instances, work_dir, profile=args.profile))
+        runs.append(
+            run_load(
+                plan, args.instances, work_dir, args.profile, args.backend_dir.resolve()
+            )
+        )
     return runs
 
 
@@ -105,6 +116,7 @@ def main() -> None:
         "started_at": started,
         "commit": _commit(),
         "quick": args.quick,
+        "backend_dir": str(args.backend_dir.resolve()),
         "machine": {
             "cpus": os.cpu_count(),
             "python": sys.version.split()[0],

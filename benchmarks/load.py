@@ -17,7 +17,7 @@ from typing import Any
 from benchmarks.load_worker import ClientSpec, LoadPlan, run_worker
 from benchmarks.procstat import Usage, load_average, usage
 from benchmarks.profile import Profiler
-from benchmarks.servers import Stack, running_stack
+from benchmarks.servers import BACKEND_DIR, Stack, running_stack
 from benchmarks.stats import merge_books
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,14 @@ def client_specs(plan: LoadPlan, stack: Stack, board_id: str) -> list[ClientSpec
 
 
 def run_load(
-    plan: LoadPlan, instance_count: int, work_dir: Path, profile: bool = False
+    plan: LoadPlan,
+    instance_count: int,
+    work_dir: Path,
+    profile: bool = False,
+    backend_dir: Path = BACKEND_DIR,
 ) -> dict[str, Any]:
     """Run one load test on a fresh stack; its results as plain data."""
-    with running_stack(instance_count, work_dir / "logs") as stack:
+    with running_stack(instance_count, work_dir / "logs", 5, backend_dir) as stack:
         return _measure(plan, stack, work_dir, profile)
 
 

@@ -37,6 +37,8 @@ class LoadPlan:
     drain_seconds: float = 3.0
     processes: int = 2
     connect_concurrency: int = 25
+    # Join with ``batch``: several server messages per frame.
+    batch: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ async def _work(
     live, stored, counters = DeliveryBook(), DeliveryBook(), Counters()
     gate = asyncio.Semaphore(plan.connect_concurrency)
     joined = await asyncio.gather(
-        *(_join(spec, token, gate, counters) for spec in specs)
+        *(_join(spec, plan, token, gate, counters) for spec in specs)
     )
     clients = [(spec, conn) for spec, conn in zip(specs, joined, strict=True) if conn]
     queue.put(("connected", counters.connected, counters.connect_failures))
@@ -127,7 +129,11 @@ async def _work(
 
 
 async def _join(
-    spec: ClientSpec, token: str, gate: asyncio.Semaphore, counters: Counters
+    spec: ClientSpec,
+    plan: LoadPlan,
+    token: str,
+    gate: asyncio.Semaphore,
+    counters: Counters,
 ) -> tuple[ClientConnection, str] | None:
     """Connect and join; the connection and this client's id, once it has the board."""
     async with gate:
@@ -141,22 +147,29 @@ async def _join(
             )
             user = {"name": f"bench {spec.index}", "color": "#1e1e1e"}
             join = {"type": "join", "token": token, "last_seq": None, "user": user}
-            await conn.send(json.dumps(join))
-            client_id = ""
+            await conn.send(json.dumps(join | {"batch": plan.batch}))
+            client_id, kinds = "", []
             async with asyncio.timeout(CONNECT_TIMEOUT_SECONDS):
-                while True:
-                    message = json.loads(await conn.recv())
-                    if message["type"] == "welcome":
-                        client_id = message["client_id"]
-                    elif message["type"] == "snapshot":
-                        break
-                    elif message["type"] in ("error", "reconnect"):
-                        raise RuntimeError(f"refused at join: {message}")
+                while "snapshot" not in kinds:
+                    for message in unpacked(json.loads(await conn.recv())):
+                        kinds.append(message["type"])
+                        if message["type"] == "welcome":
+                            client_id = message["client_id"]
+                        elif message["type"] in ("error", "reconnect"):
+                            raise RuntimeError(f"refused at join: {message}")
         except (OSError, TimeoutError, RuntimeError, WebSocketException) as error:
             counters.connect_failures.append(f"client {spec.index}: {error!r}")
             return None
     counters.connected += 1
     return conn, client_id
+
+
+def unpacked(frame: dict[str, Any]) -> list[dict[str, Any]]:
+    """The messages of one frame: a ``batch`` holds several, in order."""
+    messages: list[dict[str, Any]] = (
+        frame["messages"] if frame["type"] == "batch" else [frame]
+    )
+    return messages
 
 
 async def _receive(

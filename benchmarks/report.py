@@ -13,10 +13,11 @@ def _latency(summary: dict[str, Any] | None) -> str:
 
 def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
     rows = [
-        "| clients (drawing) | live ops/s | deliveries/s | live p50/p95/p99/max ms "
-        "| stored p50/p95/p99/max ms | missed ops | dropped conns | CPU % "
-        "instances / postgres / load | KiB per conn | load avg |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| clients (drawing) | frames | live ops/s | deliveries/s "
+        "| live p50/p95/p99/max ms | stored p50/p95/p99/max ms | missed ops "
+        "| dropped conns | CPU % instances / postgres / load | KiB per conn "
+        "| load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         plan, live, stored, cpu = (
@@ -31,6 +32,7 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
         load = run["load_average_before"][0], run["load_average_after"][0]
         rows.append(
             f"| {run['connected']}/{plan['clients']} ({drawing}) "
+            f"| {'batched' if plan.get('batch') else 'one per message'} "
             f"| {live['operations_per_second']:.0f} "
             f"| {live['deliveries_per_second'] + stored['deliveries_per_second']:.0f} "
             f"| {_latency(live['latency'])} | {_latency(stored['latency'])} "

@@ -119,9 +119,15 @@ class Stack:
 
 @contextmanager
 def running_stack(
-    instance_count: int, log_dir: Path, pool_size: int = 5
+    instance_count: int,
+    log_dir: Path,
+    pool_size: int = 5,
+    backend_dir: Path = BACKEND_DIR,
 ) -> Iterator[Stack]:
-    """Start PostgreSQL (a fresh database) and ``instance_count`` instances."""
+    """Start PostgreSQL (a fresh database) and ``instance_count`` instances.
+
+    ``backend_dir`` may name another checkout's app/backend, to compare versions.
+    """
     log_dir.mkdir(parents=True, exist_ok=True)
     database = DevDatabase(DATA_DIR, port=free_port())
     database.stop()  # a server left behind by an interrupted run
@@ -138,7 +144,7 @@ def running_stack(
     }
     try:
         for _ in range(instance_count):
-            stack.instances.append(_start_instance(settings, log_dir))
+            stack.instances.append(_start_instance(settings, log_dir, backend_dir))
         for instance in stack.instances:
             instance.wait_ready()
         log.info("stack ready: %d instances on %s", instance_count, name)
@@ -149,7 +155,9 @@ def running_stack(
         database.stop()
 
 
-def _start_instance(settings: dict[str, str], log_dir: Path) -> Instance:
+def _start_instance(
+    settings: dict[str, str], log_dir: Path, backend_dir: Path
+) -> Instance:
     port = free_port()
     log_path = log_dir / f"instance-{port}.log"
     env = {
@@ -158,13 +166,13 @@ def _start_instance(settings: dict[str, str], log_dir: Path) -> Instance:
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "ENVIRONMENT": "development",
-        "PYTHONPATH": str(BACKEND_DIR),
+        "PYTHONPATH": str(backend_dir),
     }
     with log_path.open("ab") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "whiteboard"],
             env=env,
-            cwd=BACKEND_DIR,
+            cwd=backend_dir,
             stdout=output,
             stderr=subprocess.STDOUT,
         )

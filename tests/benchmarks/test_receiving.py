@@ -1,5 +1,7 @@
 """How a load client books what it receives, and how profiles are summarised."""
 
+import bench_root  # noqa: F401 (the root's benchmarks package)
+
 from benchmarks.load_worker import Counters, _note
 from benchmarks.profile import summarise
 from benchmarks.stats import DeliveryBook

@@ -1,5 +1,6 @@
 """The measurement logic of the benchmarks, on made-up data."""
 
+import bench_root  # noqa: F401 (the root's benchmarks package)
 import pytest
 
 from benchmarks.stats import DeliveryBook, Summary, merge_books, percentile
