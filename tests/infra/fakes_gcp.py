@@ -3,13 +3,15 @@ self links, resource ids, emails, private and public addresses, Cloud Run URIs a
 Cloud SQL connection names, shaped as Google returns them and derived from the
 resource's name so every run gives the same values.
 
-The project comes from the explicit `gcp` provider when the program declares one
-(as `deploy` does), else `PROJECT`. `random` and `docker` resources are shared with
-the other clouds and faked by `fakes_aws`.
+The project is the one the stack configures (`whiteboard:gcpProject`, which the
+program's providers use), else `PROJECT`. `random` and `docker` resources are
+shared with the other clouds and faked by `fakes_aws`.
 """
 
 import hashlib
 from typing import Any
+
+import pulumi
 
 PACKAGE = "gcp"
 PROJECT = "whiteboard-test"
@@ -34,8 +36,9 @@ def _physical_name(name: str, inputs: dict[str, Any]) -> str:
 class GcpFakes:
     """Fake Google Cloud outputs for `pulumi_harness`."""
 
-    def __init__(self) -> None:
-        self.project = PROJECT
+    @property
+    def project(self) -> str:
+        return pulumi.Config("whiteboard").get("gcpProject") or PROJECT
 
     def resource_id(self, type_: str, name: str, state: dict[str, Any]) -> str:
         if state.get("id"):
@@ -44,7 +47,6 @@ class GcpFakes:
 
     def outputs(self, type_: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         if type_ == "pulumi:providers:gcp":
-            self.project = str(inputs.get("project") or PROJECT)
             return {}
         if type_ == "gcp:projects/service:Service":  # an enabled API
             return {"id": f"{self.project}/{inputs['service']}"}

@@ -1,6 +1,7 @@
 """The whole program on Google Cloud, for `staging` and `prod`, run as `pulumi up`
 and as `pulumi preview` would run it."""
 
+import json
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ COMPONENTS = {
     "whiteboard:gcp:ContainerService",
     "whiteboard:gcp:LoadBalancer",
     "whiteboard:gcp:Monitoring",
+    "whiteboard:gcp:ProjectApis",
 }
 SQL = "gcp:sql/databaseInstance:DatabaseInstance"
 RUN = "gcp:cloudrunv2/service:Service"
@@ -51,8 +53,12 @@ def preview(request: pytest.FixtureRequest) -> ProgramRun:
     return gcp_run(request.param, preview=True)
 
 
+def provider(run: ProgramRun, name: str = "gcp") -> Any:
+    return next(p for p in run.of_type("pulumi:providers:gcp") if p.name == name)
+
+
 def stack_of(run: ProgramRun) -> str:
-    return run.one("pulumi:providers:gcp")["project"].removeprefix("whiteboard-")
+    return provider(run)["project"].removeprefix("whiteboard-")
 
 
 def writer(run: ProgramRun) -> Any:
@@ -76,27 +82,36 @@ def test_every_component_is_declared_once(run: ProgramRun) -> None:
         assert len(run.of_type(token)) == 1, token
 
 
+def test_apis_are_enabled_and_left_enabled_on_destroy(run: ProgramRun) -> None:
+    services = run.of_type("gcp:projects/service:Service")
+    enabled = {service["service"] for service in services}
+    assert {"run.googleapis.com", "sqladmin.googleapis.com"} <= enabled
+    assert all(service["disableOnDestroy"] is False for service in services)
+
+
 def test_no_other_clouds_resources_are_declared(run: ProgramRun) -> None:
     clouds = {r.type.split(":")[0] for r in run.resources if r.custom}
     assert clouds <= {"gcp", "docker", "random", "pulumi"}
 
 
 def test_every_resource_uses_the_configured_project(run: ProgramRun) -> None:
-    provider = run.one("pulumi:providers:gcp")
+    main, apis = provider(run), provider(run, "gcp-apis")
     assert stack_of(run) in STACKS
-    assert provider["region"] == "europe-west1"
+    for each in (main, apis):
+        assert each["project"] == f"whiteboard-{stack_of(run)}"
+        assert each["region"] == "europe-west1"
+        # A provider receives its object settings as JSON text.
+        assert json.loads(each["defaultLabels"])["stack"] == stack_of(run)
     for resource in run.resources:
         if resource.custom and resource.type.startswith("gcp:"):
-            assert resource.provider.startswith(provider.urn), resource.name
+            enables_api = resource.type == "gcp:projects/service:Service"
+            expected = apis if enables_api else main
+            assert resource.provider.startswith(expected.urn), resource.name
 
 
-def test_every_cloud_resource_belongs_to_a_component_or_enables_an_api(
-    run: ProgramRun,
-) -> None:
+def test_every_cloud_resource_belongs_to_a_component(run: ProgramRun) -> None:
     for resource in run.resources:
         if not resource.custom or resource.type.startswith("pulumi:providers:"):
-            continue
-        if resource.type == "gcp:projects/service:Service":
             continue
         assert run.ancestors(resource), resource.name
         assert run.ancestors(resource)[-1].type in COMPONENTS
@@ -280,7 +295,7 @@ def test_images_are_built_and_pushed_to_artifact_registry(run: ProgramRun) -> No
     assert len(images) == 2
     for image in images:
         assert image["imageName"].startswith(
-            f"europe-west1-docker.pkg.dev/{run.one('pulumi:providers:gcp')['project']}/"
+            f"europe-west1-docker.pkg.dev/{provider(run)['project']}/"
         )
         assert is_secret(image["registry"])
         assert unwrap(image["registry"])["username"] == "oauth2accesstoken"

@@ -1,10 +1,10 @@
 """The whiteboard on Google Cloud: network, secrets, Cloud SQL, images, Cloud Run,
 the global load balancer and monitoring, wired from the validated configuration.
 
-Every resource goes through one explicit provider for `whiteboard:gcpProject` and
+Every resource goes through an explicit provider for `whiteboard:gcpProject` and
 `whiteboard:gcpRegion`, which labels everything with the project, stack and
-environment. The APIs the platform uses are enabled first, and left enabled on
-destroy (other things in the project may use them).
+environment. The APIs the platform uses are enabled first, through a provider of
+their own, and left enabled on destroy (other things in the project may use them).
 """
 
 import os
@@ -15,6 +15,7 @@ import pulumi_gcp as gcp
 
 from whiteboard_infra.config import StackConfig
 from whiteboard_infra.deploy import DeployOutputs
+from whiteboard_infra.gcp.apis import ProjectApis, ProjectApisArgs
 from whiteboard_infra.gcp.container_service import (
     ContainerService,
     ContainerServiceArgs,
@@ -30,17 +31,6 @@ from whiteboard_infra.gcp.secrets import Secrets, SecretsArgs
 
 APP_DIRECTORY = Path(__file__).resolve().parents[3] / "app"
 
-APIS = (
-    "artifactregistry.googleapis.com",
-    "compute.googleapis.com",
-    "dns.googleapis.com",
-    "monitoring.googleapis.com",
-    "run.googleapis.com",
-    "secretmanager.googleapis.com",
-    "servicenetworking.googleapis.com",
-    "sqladmin.googleapis.com",
-)
-
 
 def deploy(config: StackConfig) -> DeployOutputs:
     """Declare the whole platform on Google Cloud."""
@@ -49,26 +39,15 @@ def deploy(config: StackConfig) -> DeployOutputs:
     name = common.resource_prefix
     protected = common.database_deletion_protection
 
-    provider = gcp.Provider(
-        "gcp",
-        project=settings.project,
-        region=settings.region,
-        default_labels={
-            "project": pulumi.get_project(),
-            "stack": pulumi.get_stack(),
-            "environment": common.environment,
-        },
+    bootstrap = _provider("gcp-apis", config)
+    apis = ProjectApis(
+        name, ProjectApisArgs(), pulumi.ResourceOptions(providers={"gcp": bootstrap})
     )
-    apis = [
-        gcp.projects.Service(
-            f"{name}-{api.split('.')[0]}",
-            service=api,
-            disable_on_destroy=False,
-            opts=pulumi.ResourceOptions(provider=provider),
-        )
-        for api in APIS
-    ]
-    opts = pulumi.ResourceOptions(providers={"gcp": provider}, depends_on=apis)
+
+    # Children do not inherit a component's `depends_on`, but every resource waits
+    # for its provider: this one exists only once the APIs are enabled.
+    provider = _provider("gcp", config, pulumi.ResourceOptions(depends_on=[apis]))
+    opts = pulumi.ResourceOptions(providers={"gcp": provider})
 
     network = Network(
         name,
@@ -187,6 +166,24 @@ def deploy(config: StackConfig) -> DeployOutputs:
         websocket_url=load_balancer.websocket_url,
         database_writer_endpoint=database.writer_endpoint,
         database_reader_endpoints=database.reader_endpoints,
+    )
+
+
+def _provider(
+    name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None
+) -> gcp.Provider:
+    """A provider for the stack's project and region that labels what it creates."""
+    assert config.gcp is not None
+    return gcp.Provider(
+        name,
+        project=config.gcp.project,
+        region=config.gcp.region,
+        default_labels={
+            "project": pulumi.get_project(),
+            "stack": pulumi.get_stack(),
+            "environment": config.common.environment,
+        },
+        opts=opts,
     )
 
 

@@ -84,7 +84,6 @@ class LoadBalancer(pulumi.ComponentResource):
                 f"{name}-{role}",
                 name=f"{args.name}-{role}",
                 load_balancing_scheme=SCHEME,
-                protocol="HTTPS",
                 backends=[{"group": endpoints.id}],
                 log_config={"enable": True, "sample_rate": 1.0},
                 opts=child,
