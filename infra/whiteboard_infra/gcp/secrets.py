@@ -43,7 +43,8 @@ class Secrets(pulumi.ComponentResource):
     """The database password (a Pulumi secret): the database user needs it."""
 
     secret_ids: dict[str, pulumi.Output[str]]
-    """Each secret's id (`projects/<p>/secrets/<id>`) by name in `SECRETS`."""
+    """Each secret's id (`projects/<p>/secrets/<id>`) by name in `SECRETS`, known
+    once its value is stored."""
 
     def __init__(
         self, name: str, args: SecretsArgs, opts: pulumi.ResourceOptions | None = None
@@ -78,13 +79,15 @@ class Secrets(pulumi.ComponentResource):
                 opts=child,
             )
 
-            gcp.secretmanager.SecretVersion(
+            version = gcp.secretmanager.SecretVersion(
                 f"{name}-{secret}",
                 secret=stored.id,
                 secret_data=values[secret],
                 opts=child,
             )
-            self.secret_ids[secret] = stored.id
+            # Taken from the version, so whatever reads `latest` waits until the
+            # value is there (Cloud Run refuses a secret without a version).
+            self.secret_ids[secret] = version.secret
 
         self.database_password = values["database-password"]
         self.register_outputs({"secret_ids": self.secret_ids})
