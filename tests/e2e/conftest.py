@@ -1,9 +1,10 @@
 """PostgreSQL, two backend instances, a frontend server for each, and Chromium.
 
 Everything listens on 127.0.0.1 and stops after the run. Screenshots go to
-test-artifacts/e2e/.
+test-artifacts/e2e/, server logs to test-artifacts/e2e/logs/.
 """
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(item.path).parents:
             item.add_marker(pytest.mark.e2e)
-            item.add_marker(pytest.mark.timeout(150))
+            item.add_marker(pytest.mark.timeout(180))
 
 
 @pytest.fixture(scope="session")
@@ -42,8 +43,12 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("e2e-logs")
+def logs(artifacts: Path) -> Path:
+    """Server logs of this run, kept beside the screenshots for failures."""
+    folder = artifacts / "logs"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    return folder
 
 
 @pytest.fixture(scope="session")

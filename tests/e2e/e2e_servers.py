@@ -96,7 +96,7 @@ class Backend(Process):
         """Wait until /readyz answers 200."""
         assert self.process is not None
         url = f"http://127.0.0.1:{self.port}/readyz"
-        wait_for(url, self.process, self.log, 60)
+        wait_for(url, self.process, self.log, 90)
 
     def start(self) -> "Backend":
         """Start and wait until /readyz answers 200."""

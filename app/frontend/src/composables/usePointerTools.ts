@@ -65,7 +65,7 @@ export function usePointerTools(o: PointerToolsOptions) {
   const marquee = ref<Rect | null>(null)
   const pointers = new Map<number, Vec>()
   let gesture: Gesture | null = null
-  let pinchDistance: number | null = null
+  let pinch: { distance: number; center: Vec } | null = null
   let cursorSentAt = 0
 
   // Listeners sit on the canvas, so `currentTarget` is the canvas.
@@ -301,7 +301,7 @@ export function usePointerTools(o: PointerToolsOptions) {
       // A second finger turns any gesture into a pinch.
       gesture = null
       setDraft([])
-      pinchDistance = null
+      pinch = null
       return
     }
     if (pointers.size === 1) startGesture(event, worldOf(event))
@@ -314,16 +314,20 @@ export function usePointerTools(o: PointerToolsOptions) {
       o.sendLive({ type: 'cursor', x: p.x, y: p.y })
     }
     if (pointers.has(event.pointerId)) pointers.set(event.pointerId, screenOf(event))
-    if (pointers.size === 2) return pinch()
+    if (pointers.size === 2) return pinchMove()
     continueGesture(event, p)
   }
 
-  function pinch() {
+  /** Two fingers: their spread zooms, and their midpoint drags the board along. */
+  function pinchMove() {
     const [a, b] = [...pointers.values()] as [Vec, Vec]
     const distance = Math.hypot(a.x - b.x, a.y - b.y)
     const center = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }
-    if (pinchDistance !== null && distance > 0) o.zoom(distance / pinchDistance, center)
-    pinchDistance = distance
+    if (pinch !== null && pinch.distance > 0) {
+      o.pan(center.x - pinch.center.x, center.y - pinch.center.y)
+      o.zoom(distance / pinch.distance, center)
+    }
+    pinch = { distance, center }
   }
 
   function onPointerUp(event: PointerEvent) {

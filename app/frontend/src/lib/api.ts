@@ -1,4 +1,4 @@
-import type { BoardCreated, BoardLinks, BoardPublic } from './protocol'
+import type { BoardCreated, BoardPublic } from './protocol'
 
 /** A refused REST call, carrying the server's error code and message. */
 export class ApiError extends Error {
@@ -46,11 +46,6 @@ export function renameBoard(id: string, name: string, token: string): Promise<Bo
     },
     token,
   )
-}
-
-/** Issues new links for a board; every older link stops working. */
-export function reissueLinks(id: string, token: string): Promise<BoardLinks> {
-  return call(`/api/boards/${encodeURIComponent(id)}/links`, { method: 'POST' }, token)
 }
 
 /** The page's share URL for a board and token; the token stays in the fragment. */
