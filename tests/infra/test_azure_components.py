@@ -416,8 +416,12 @@ def test_environment_domain_resolves_to_its_internal_address() -> None:
     )
 
 
-def test_backend_scales_two_to_ten_on_concurrent_requests() -> None:
-    run = run_components(lambda: build_services(concurrent_requests_per_replica=800))
+def test_backend_scales_two_to_ten_on_concurrent_requests_and_cpu() -> None:
+    run = run_components(
+        lambda: build_services(
+            concurrent_requests_per_replica=800, cpu_target_percent=70
+        )
+    )
 
     scale = container_app(run, "backend")["template"]["scale"]
     assert (scale["minReplicas"], scale["maxReplicas"]) == (2, 10)
@@ -425,7 +429,14 @@ def test_backend_scales_two_to_ten_on_concurrent_requests() -> None:
         {
             "name": "concurrent-requests",
             "http": {"metadata": {"concurrentRequests": "800"}},
-        }
+        },
+        {
+            "name": "cpu",
+            "custom": {
+                "type": "cpu",
+                "metadata": {"type": "Utilization", "value": "70"},
+            },
+        },
     ]
 
 

@@ -182,6 +182,18 @@ def test_names_azure_accepts_are_accepted(key: str, value: str) -> None:
     assert config.azure is not None
 
 
+def test_server_name_too_long_for_its_replicas_names_is_refused() -> None:
+    name = "p" * 60
+    message = refusal("prod", azureDatabaseServerName=name)
+    assert message.startswith(
+        f"whiteboard:azureDatabaseServerName={name} is refused: at most 53 characters"
+    )
+    config = load_stack_config(
+        "staging", cloud="azure", overrides={"azureDatabaseServerName": name}
+    )
+    assert config.azure is not None
+
+
 def test_gateway_minimum_above_maximum_is_refused() -> None:
     assert refusal(azureGatewayMinCapacity=5, azureGatewayMaxCapacity=3) == (
         "whiteboard:azureGatewayMinCapacity=5 is refused: at most "

@@ -160,6 +160,7 @@ def deploy(config: StackConfig) -> DeployOutputs:
             concurrent_requests_per_replica=(
                 common.backend_connections_target_per_instance
             ),
+            cpu_target_percent=common.backend_cpu_target_percent,
             scale_in_cooldown_seconds=common.scale_in_cooldown_seconds,
             frontend_replicas=common.frontend_instances,
             termination_grace_seconds=common.shutdown_grace_seconds + 10,

@@ -8,11 +8,11 @@ identity that may pull from the registry (AcrPull) and read the Key Vault secret
 (Key Vault Secrets User); and the backend and frontend apps.
 
 The backend runs `min_replicas`-`max_replicas` replicas, scaled on concurrent
-requests (each open WebSocket counts), takes its secrets from Key Vault through the
-identity, answers liveness and startup probes on /healthz and readiness on
-/readyz, and keeps each client on one replica (sticky sessions, which Container
-Apps offers only in single revision mode). Both apps admit traffic only from the
-gateway's subnet.
+requests (each open WebSocket counts) and on CPU, whichever asks for more. It
+takes its secrets from Key Vault through the identity, answers liveness and
+startup probes on /healthz and readiness on /readyz, and keeps each client on one
+replica (sticky sessions, which Container Apps offers only in single revision
+mode). Both apps admit traffic only from the gateway's subnet.
 
 Idle connections: the environment's ingress closes a request idle for 4 minutes
 (only premium ingress on a dedicated workload profile raises that, to at most 30).
@@ -94,6 +94,9 @@ class ContainerServiceArgs:
 
     concurrent_requests_per_replica: int = 1000
     """Open requests and WebSockets per replica the scaler aims for (default 1000)."""
+
+    cpu_target_percent: int = 60
+    """Average CPU use of the replicas the scaler aims for (default 60)."""
 
     scale_in_cooldown_seconds: int = 300
     """Seconds without load before replicas are removed (default 300)."""
@@ -256,7 +259,17 @@ class ContainerService(pulumi.ComponentResource):
                                     )
                                 }
                             },
-                        }
+                        },
+                        {
+                            "name": "cpu",
+                            "custom": {
+                                "type": "cpu",
+                                "metadata": {
+                                    "type": "Utilization",
+                                    "value": str(args.cpu_target_percent),
+                                },
+                            },
+                        },
                     ],
                 },
                 "termination_grace_period_seconds": args.termination_grace_seconds,

@@ -342,6 +342,18 @@ class AzureSettings(SettingsModel):
                     " choose a GeneralPurpose (D) or MemoryOptimized (E) size",
                 )
 
+        replica_suffix = len(f"-replica-{common.database_read_replicas - 1}")
+        if (
+            common.database_read_replicas
+            and len(self.database_server_name) + replica_suffix > 63
+        ):
+            raise refuse(
+                "azureDatabaseServerName",
+                self.database_server_name,
+                f"at most {63 - replica_suffix} characters, so that the read "
+                f"replicas' names (<name>-replica-<n>) stay within 63",
+            )
+
         days = common.database_backup_retention_days
         if days not in DATABASE_BACKUP_RETENTION_DAYS:
             raise refuse(
