@@ -48,11 +48,16 @@ class ContainerServiceArgs:
     """Arguments of `ContainerService`."""
 
     name: str
+    """Prefix of every resource name."""
     region: str
+    """Region the containers send their logs to."""
     vpc_id: pulumi.Input[str]
     private_subnet_ids: Sequence[pulumi.Input[str]]
+    """Where the tasks run; they get no public address."""
     load_balancer_security_group_id: pulumi.Input[str]
+    """The only source the tasks admit."""
     load_balancer_arn_suffix: pulumi.Input[str]
+    """Dimension of the load balancer's metrics (scaling, 5xx alarm)."""
     backend_target_group: aws.lb.TargetGroup
     frontend_target_group: aws.lb.TargetGroup
     routing: Sequence[pulumi.Resource]
@@ -62,25 +67,37 @@ class ContainerServiceArgs:
     """The URL people open; the backend accepts WebSockets from this origin only."""
 
     database_security_group_id: pulumi.Input[str]
+    """The database's group: gets the one rule that admits the backend."""
     database_host: pulumi.Input[str]
+    """The writer's address (`DATABASE_HOST`)."""
     database_reader_hosts: pulumi.Input[list[str]]
+    """The replicas' addresses (`DATABASE_READER_HOSTS`)."""
     database_identifiers: Sequence[pulumi.Input[str]]
+    """RDS instances to alarm on, the writer first."""
     database_storage_gib: int
+    """Initial storage, the base of the free-storage alarm."""
 
     backend_image: pulumi.Input[str]
     frontend_image: pulumi.Input[str]
     repository_arns: Sequence[pulumi.Input[str]]
+    """Repositories the execution role may pull from."""
     database_password_arn: pulumi.Input[str]
+    """Secrets Manager ARN of the password (`DATABASE_PASSWORD`)."""
     secret_key_arn: pulumi.Input[str]
+    """Secrets Manager ARN of the signing key (`SECRET_KEY`)."""
 
     backend: ServiceSize
     frontend: ServiceSize
     scaling: ScalingArgs
+    """How the backend scales; the frontend runs a fixed count."""
     database_name: str
     database_user: str
     database_pool_size: int
+    """`DATABASE_POOL_SIZE`: writer connections per backend, besides the listener."""
     environment: str
+    """`ENVIRONMENT`: `staging` or `production`."""
     log_level: str = "info"
+    """`LOG_LEVEL` (default info)."""
     shutdown_grace_seconds: int = 20
     """The backend's drain time (default 20); ECS waits 10 s more before SIGKILL."""
     deployment_maximum_percent: int = 200

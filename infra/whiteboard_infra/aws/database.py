@@ -27,9 +27,12 @@ class DatabaseArgs:
 
     vpc_id: pulumi.Input[str]
     private_subnet_ids: Sequence[pulumi.Input[str]]
+    """Subnets of the subnet group: the database gets no public address."""
 
     database_name: str
+    """Database created on the writer."""
     username: str
+    """The writer's master user, which the backend connects as."""
     password: pulumi.Input[str]
     """The writer's password; pass a Pulumi secret."""
 

@@ -39,6 +39,7 @@ class LoadBalancerArgs:
     """The VPC's range: the load balancer sends traffic only into it."""
 
     public_subnet_ids: Sequence[pulumi.Input[str]]
+    """Subnets the load balancer answers in, one per zone."""
 
     idle_timeout_seconds: int = 3600
     """Seconds an idle connection (a quiet WebSocket) stays open (default 3600)."""
