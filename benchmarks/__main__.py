@@ -89,7 +89,8 @@ def _run_load(args: argparse.Namespace, work_dir: Path) -> list[dict[str, Any]]:
 def _run_snapshot(args: argparse.Namespace, work_dir: Path) -> list[dict[str, Any]]:
     sizes = (200, 1_000) if args.quick else snapshot.BOARD_SIZES
     results = []
-    with running_stack(1, work_dir / "logs") as stack:
+    backend_dir = args.backend_dir.resolve()
+    with running_stack(1, work_dir / "logs", backend_dir=backend_dir) as stack:
         for size in sizes:
             log.info("snapshot: %d elements", size)
             (result,) = snapshot.measure(stack, (size,))
