@@ -464,3 +464,33 @@ def test_frontend_may_run_one_instance() -> None:
         name="frontend",
     )
     assert found == []
+
+
+def test_inspected_types_are_declared_for_every_policy() -> None:
+    from guardrails import INSPECTED_TYPES
+
+    assert set(INSPECTED_TYPES) == set(BY_NAME)
+
+
+def test_pack_starts_as_the_pulumi_cli_runs_it() -> None:
+    """`python __main__.py` in policy/: the pack serves on 127.0.0.1 and prints its
+    port, which the CLI then connects to."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    policy_dir = Path(__file__).resolve().parents[2] / "policy"
+    process = subprocess.Popen(
+        [sys.executable, "__main__.py"],
+        cwd=policy_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        port = process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert port.isdigit(), process.stderr.read() if process.stderr else port
