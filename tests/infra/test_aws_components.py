@@ -15,7 +15,7 @@ from whiteboard_infra.aws.containers import execution_policy
 from whiteboard_infra.aws.database import Database, DatabaseArgs
 from whiteboard_infra.aws.load_balancer import LoadBalancer, LoadBalancerArgs
 from whiteboard_infra.aws.network import Network, NetworkArgs, subnet_ranges
-from whiteboard_infra.aws.registry import Registry, RegistryArgs
+from whiteboard_infra.aws.registry import Registry, RegistryArgs, ecr_repository_arn
 from whiteboard_infra.aws.scaling import ScalingArgs
 from whiteboard_infra.aws.secrets import Secrets, SecretsArgs
 
@@ -444,3 +444,24 @@ def test_execution_policy_grants_only_named_resources() -> None:
     ]
     assert all(s["Effect"] == "Allow" for s in policy["Statement"])
     assert not any("*" in json.dumps(s["Action"]) for s in policy["Statement"])
+
+
+@pytest.mark.parametrize(
+    ("reference", "arn"),
+    [
+        (
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/wb/backend@sha256:0a1b",
+            "arn:aws:ecr:eu-west-1:123456789012:repository/wb/backend",
+        ),
+        (
+            "210987654321.dkr.ecr.us-east-2.amazonaws.com/frontend:v1",
+            "arn:aws:ecr:us-east-2:210987654321:repository/frontend",
+        ),
+        ("public.ecr.aws/nginx/nginx:1.27", None),
+        ("ghcr.io/example/backend@sha256:0a1b", None),
+    ],
+)
+def test_prebuilt_ecr_references_name_their_repository(
+    reference: str, arn: str | None
+) -> None:
+    assert ecr_repository_arn(reference) == arn

@@ -421,6 +421,13 @@ def test_prebuilt_images_from_config_skip_the_build() -> None:
     assert len(run.of_type("aws:ecr/repository:Repository")) == 2
     assert backend_container(run)["image"] == backend
 
+    # The execution role may pull from the repositories CI pushed to.
+    policy = json.loads(run.one("aws:iam/rolePolicy:RolePolicy")["policy"])
+    pulls = next(s for s in policy["Statement"] if "ecr:BatchGetImage" in s["Action"])
+    prefix = "arn:aws:ecr:eu-west-1:123456789012:repository/"
+    assert {f"{prefix}wb/backend", f"{prefix}wb/frontend"} <= set(pulls["Resource"])
+    assert len(pulls["Resource"]) == 4
+
 
 # Choosing another cloud
 

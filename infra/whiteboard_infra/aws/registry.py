@@ -7,6 +7,7 @@ passes). Services refer to pushed images by digest, so a new build rolls out and
 unchanged one does not.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,24 @@ import pulumi_aws as aws
 import pulumi_docker as docker
 
 IMAGES = ("backend", "frontend")
+
+_ECR_REFERENCE = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
+    r"/(?P<repository>[a-z0-9._/-]+?)(?:[:@].*)?$"
+)
+
+
+def ecr_repository_arn(reference: str) -> str | None:
+    """The ARN of the ECR repository an image reference points into, or None for an
+    image elsewhere (a public registry)."""
+    match = _ECR_REFERENCE.match(reference)
+    if match is None:
+        return None
+    return (
+        f"arn:aws:ecr:{match['region']}:{match['account']}:repository/"
+        f"{match['repository']}"
+    )
+
 
 _KEEP_IMAGES = {
     "rules": [
@@ -56,6 +75,8 @@ class Registry(pulumi.ComponentResource):
 
     repositories: dict[str, aws.ecr.Repository]
     repository_arns: list[pulumi.Output[str]]
+    """Repositories the services pull from: this stack's, and the ECR repositories
+    that prebuilt image references name (CI pushes to a shared one)."""
     images: dict[str, pulumi.Output[str]]
     """The reference each service runs, by image name."""
 
@@ -93,7 +114,15 @@ class Registry(pulumi.ComponentResource):
                 else self._build(name, image, repository, args.app_directory)
             )
 
+        prebuilt_arns = {
+            arn
+            for reference in args.prebuilt_images.values()
+            if reference and (arn := ecr_repository_arn(reference))
+        }
         self.repository_arns = [repo.arn for repo in self.repositories.values()]
+        self.repository_arns += [
+            pulumi.Output.from_input(a) for a in sorted(prebuilt_arns)
+        ]
         self.register_outputs(
             {
                 "repository_urls": {
