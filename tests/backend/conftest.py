@@ -57,12 +57,31 @@ def start_server(
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def server(
+# The servers most tests share: mid key rotation, a small pool, a short replay limit.
+SHARED_SETTINGS = {
+    "secret_key": "key-two",
+    "secret_key_previous": "key-one",
+    "database_pool_size": "2",
+    "replay_limit": "5",
+}
+
+
+@pytest.fixture(scope="session")
+def pair(
     postgres: DevDatabase, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    """One backend process with default settings, shared by a test module."""
-    log_dir = tmp_path_factory.mktemp("server")
-    shared = Server(new_database(postgres), log_dir).start().wait_ready()
-    yield shared
-    shared.stop()
+) -> Iterator[tuple[Server, Server]]:
+    """Two servers on one database, shared by the whole run."""
+    log_dir = tmp_path_factory.mktemp("pair")
+    database_env = new_database(postgres)
+    servers = [Server(database_env, log_dir, **SHARED_SETTINGS) for _ in range(2)]
+    for server in servers:
+        server.start()
+    yield servers[0].wait_ready(), servers[1].wait_ready()
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def server(pair: tuple[Server, Server]) -> Server:
+    """The first shared server."""
+    return pair[0]

@@ -1,11 +1,13 @@
 """SIGTERM: clients are told to reconnect, pending writes finish, the process exits."""
 
 import signal
+from pathlib import Path
 
 import asyncpg
 import pytest
 from backend_client import Client, add, create_board, rect
-from conftest import ServerFactory
+from backend_servers import Server
+from conftest import SHARED_SETTINGS, ServerFactory
 
 pytestmark = pytest.mark.asyncio
 
@@ -50,9 +52,11 @@ async def test_sigterm_sends_reconnect_and_keeps_acknowledged_ops(
 
 
 async def test_client_moves_to_another_instance_and_catches_up(
-    start_server: ServerFactory,
+    server: Server, tmp_path: Path
 ) -> None:
-    stopping, staying = start_server(), start_server()
+    staying = server
+    database_env = {k: v for k, v in server.env.items() if k.startswith("DATABASE_")}
+    stopping = Server(database_env, tmp_path, **SHARED_SETTINGS).start().wait_ready()
     board = create_board(stopping.url)
     mover = await Client.open(stopping.ws_url(board["id"]))
     await mover.join(board["edit_token"])
@@ -70,3 +74,4 @@ async def test_client_moves_to_another_instance_and_catches_up(
     assert [op["op_id"] for op in replay["ops"]] == ["while-away"]
     await other.close()
     await back.close()
+    stopping.stop()

@@ -1,30 +1,16 @@
 """One instance: join, operate, acknowledge, broadcast, conflicts, reconnects."""
 
 import asyncio
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from backend_client import Client, add, bearer, create_board, delete, rect, update
 from backend_servers import Server
-from conftest import new_database
-from whiteboard.devdb import DevDatabase
+from conftest import SHARED_SETTINGS
 
 pytestmark = pytest.mark.asyncio
 
-REPLAY_LIMIT = 5
-
-
-@pytest.fixture(scope="module")
-def server(
-    postgres: DevDatabase, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    """A server with a short replay limit, shared by this module."""
-    log_dir = tmp_path_factory.mktemp("session")
-    settings = {"replay_limit": str(REPLAY_LIMIT)}
-    shared = Server(new_database(postgres), log_dir, **settings).start()
-    yield shared.wait_ready()
-    shared.stop()
+REPLAY_LIMIT = int(SHARED_SETTINGS["replay_limit"])
 
 
 async def joined(server: Server, board: dict, role: str = "edit") -> Client:
