@@ -486,3 +486,16 @@ def test_nothing_leaves_for_the_internet_but_https(any_run: ProgramRun) -> None:
     for rule in any_run.of_type(EGRESS):
         if rule.get("cidrIpv4") == "0.0.0.0/0":
             assert rule["fromPort"] == rule["toPort"] == 443, rule.name
+
+
+def test_a_domain_gives_https_and_wss_urls() -> None:
+    run = run_program(
+        "prod",
+        overrides={"domainName": "board.example.com", "awsHostedZoneId": "Z0ABC123"},
+    )
+    assert run.outputs["appUrl"] == "https://board.example.com"
+    assert run.outputs["websocketUrl"] == "wss://board.example.com/ws"
+    ports = sorted(ln["port"] for ln in run.of_type("aws:lb/listener:Listener"))
+    assert ports == [80, 443]
+    env = {v["name"]: v["value"] for v in backend_container(run)["environment"]}
+    assert env["ALLOWED_ORIGINS"] == "https://board.example.com"
