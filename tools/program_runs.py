@@ -31,10 +31,10 @@ def _on_path() -> None:
 
 
 def harness_fixtures() -> ModuleType:
-    """The harness's conftest module, which registers each cloud's fakes on import.
+    """The harness's conftest module, which registers the clouds' fakes on import.
 
-    Under pytest, the copy pytest already loaded is reused, so runs cached there
-    are shared; elsewhere it is loaded once under its own name.
+    Under pytest, the copy pytest already loaded is reused when it can be found;
+    otherwise it is loaded once under its own name (registering twice is harmless).
     """
     _on_path()
     for module in list(sys.modules.values()):
@@ -104,8 +104,12 @@ def stack_cloud_pairs() -> list[tuple[str, str]]:
 
 def program_run(stack: str, cloud: str) -> Any:
     """The program for `stack` on `cloud`, as `pulumi up` declares it under mocks
-    (the harness's `ProgramRun`, shared with the program's own tests)."""
-    return harness_fixtures().cached_run(stack, cloud, False)
+    (the harness's `ProgramRun`, cached once per process and shared with the
+    program's own tests)."""
+    harness_fixtures()
+    import pulumi_harness
+
+    return pulumi_harness.cached_run(stack, cloud, False)
 
 
 def all_runs() -> Iterator[tuple[str, str, Any]]:
