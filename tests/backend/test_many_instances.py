@@ -75,6 +75,8 @@ async def test_instances_starting_together_migrate_once(
 
     await asyncio.gather(*(asyncio.to_thread(s.wait_ready) for s in servers))
 
+    upgraded = [server for server in servers if "Running upgrade" in server.logs()]
+    assert len(upgraded) == 1
     boards = [create_board(server.url) for server in servers]
     assert len({board["id"] for board in boards}) == 2
 
