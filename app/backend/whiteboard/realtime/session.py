@@ -175,9 +175,9 @@ class Session:
         welcome = {"type": "welcome", "client_id": self.client_id, "role": grant.role}
         self.outbox.put({**welcome, "board": store.board_public(board)})
         if replay is None:
-            self.outbox.put(
-                {"type": "snapshot", "seq": board["seq"], "elements": elements}
-            )
+            # The elements come as JSON text from the database: spliced, not parsed.
+            snapshot = f'{{"type":"snapshot","seq":{board["seq"]:d},"elements":'
+            self.outbox.put(Encoded([f"{snapshot}{elements}}}"]))
             self.outbox.release(board["seq"])
         else:
             self.outbox.release(message.last_seq or 0)
