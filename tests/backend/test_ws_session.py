@@ -1,6 +1,7 @@
 """One instance: join, operate, acknowledge, broadcast, conflicts, reconnects."""
 
 import asyncio
+import json
 
 import httpx
 import pytest
@@ -221,3 +222,28 @@ async def test_view_link_cannot_send_ops_or_strokes(server: Server) -> None:
     assert ops_error["code"] == stroke_error["code"] == "read_only"
     assert await viewer.is_alive()
     await viewer.close()
+
+
+async def test_connections_are_logged_without_tokens(server: Server) -> None:
+    board = create_board(server.url)
+    client = await joined(server, board)
+    await client.close()
+
+    closed = []
+    for _ in range(50):
+        text = server.logs().splitlines()
+        lines = [json.loads(line) for line in text if line.startswith("{")]
+        closed = [
+            line
+            for line in lines
+            if line.get("event") == "connection closed"
+            and line.get("board_id") == board["id"]
+        ]
+        if closed:
+            break
+        await asyncio.sleep(0.1)
+
+    assert closed[0]["role"] == "edit"
+    assert closed[0]["close_code"] == 1000
+    assert "instance" in closed[0]
+    assert board["edit_token"] not in server.logs()

@@ -1,12 +1,27 @@
 """Structured JSON logs on stdout, one line per event, for structlog and stdlib."""
 
 import logging
+import os
+import socket
 import sys
 
 import structlog
 
+# Which instance wrote a line: the host (a container's own name) and the process.
+INSTANCE = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def add_instance(
+    logger: object, method: str, event: structlog.typing.EventDict
+) -> structlog.typing.EventDict:
+    """Name the instance on every line."""
+    event["instance"] = INSTANCE
+    return event
+
+
 SHARED_PROCESSORS: list[structlog.typing.Processor] = [
     structlog.contextvars.merge_contextvars,
+    add_instance,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),

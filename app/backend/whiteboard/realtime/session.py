@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 import structlog
-from fastapi import WebSocket
+from fastapi import WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from whiteboard import store
@@ -73,8 +73,11 @@ class Session:
         opened = time.monotonic()
         CONNECTIONS.inc()
         log.info("connection opened", board_id=self.board_id, client_id=self.client_id)
+        close_code = None
         try:
             await self._receive_loop()
+        except WebSocketDisconnect as disconnect:
+            close_code = disconnect.code
         finally:
             self.services.hub.unsubscribe(self)
             if self.grant is not None:
@@ -87,10 +90,13 @@ class Session:
                 "connection closed",
                 board_id=self.board_id,
                 client_id=self.client_id,
+                role=self.grant.role if self.grant else None,
+                close_code=close_code,
                 duration_seconds=round(time.monotonic() - opened, 3),
             )
 
     async def _receive_loop(self) -> None:
+        """Handle the client's messages one by one until it disconnects."""
         while True:
             waiting = self.grant is None and not self.outbox.closing
             timeout = JOIN_TIMEOUT_SECONDS if waiting else None
@@ -100,7 +106,7 @@ class Session:
                 self._refuse(Refused("not_joined", "join within 10 seconds"), 1008)
                 continue
             if frame["type"] == "websocket.disconnect":
-                return
+                raise WebSocketDisconnect(frame.get("code", 1000))
             if self.outbox.closing:
                 continue
             try:
