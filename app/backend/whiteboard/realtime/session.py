@@ -12,16 +12,14 @@ from typing import Any
 import asyncpg
 import structlog
 from fastapi import WebSocket, WebSocketDisconnect
-from pydantic import ValidationError
 
 from whiteboard import store
 from whiteboard.links import Grant, new_client_id
 from whiteboard.metrics import CONNECTIONS, OPERATIONS, REFUSED_MESSAGES
 from whiteboard.ratelimit import TokenBucket
-from whiteboard.realtime.apply import describe
-from whiteboard.realtime.messages import OP, Cursor, Join, Ops, Ping, Stroke, User
+from whiteboard.realtime.messages import Cursor, Join, Ops, Ping, Stroke, User
 from whiteboard.realtime.outbox import Encoded, OpsDelivery, Outbox, SharedOps
-from whiteboard.realtime.parsing import Refused, parse_message
+from whiteboard.realtime.parsing import Refused, parse_message, parse_ops
 from whiteboard.services import Services
 
 log = structlog.get_logger(__name__)
@@ -196,20 +194,7 @@ class Session:
             limit = self.settings.max_batch_ops
             raise Refused("too_large", f"a batch holds at most {limit} operations")
 
-        results: list[dict[str, Any] | None] = []
-        valid = []
-        for raw in message.ops:
-            if not isinstance(raw.get("op_id"), str):
-                raise Refused("bad_message", "every operation needs an op_id")
-            try:
-                valid.append(OP.validate_python(raw))
-                results.append(None)
-            except ValidationError as error:
-                rejected = {"status": "rejected", "code": "bad_message"}
-                results.append(
-                    {"op_id": raw["op_id"], **rejected, "message": describe(error)}
-                )
-
+        valid, results = parse_ops(message.ops)
         if not valid:
             self.outbox.put({"type": "ack", "results": results})
             return
