@@ -5,7 +5,7 @@
     python -m ops.restore check --database-url URL [--not-after TIME]
     python -m ops.restore switch --stack prod --database-host HOST [--execute]
     python -m ops.restore rollback --stack prod [--execute]
-    python -m ops.restore export-boards --database-url URL --board ID... --out FILE
+    python -m ops.restore export-boards --database-url URL --board=ID... --out FILE
     python -m ops.restore import-boards --database-url URL --file FILE [--replace]
 
 `pitr`, `switch` and `rollback` print the cloud and Pulumi commands they would run;
@@ -188,7 +188,12 @@ def parser() -> argparse.ArgumentParser:
 
     export = database_command("export-boards", "dump a set of boards to a file")
     export.add_argument("--database-url", required=True)
-    export.add_argument("--board", action="append", required=True, help="board id")
+    export.add_argument(
+        "--board",
+        action="append",
+        required=True,
+        help="a board id, as --board=<id> (an id may start with '-'); repeatable",
+    )
     export.add_argument("--out", type=Path, required=True)
     export.set_defaults(run=command_export)
 
