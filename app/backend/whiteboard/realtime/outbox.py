@@ -6,7 +6,8 @@ skipped, and a gap (a lost notification, say) is filled from the operation log f
 Messages shared by every connection of a board come already encoded (``Encoded``,
 ``SharedOps``), so each is turned into JSON once per instance, not once per client.
 Whatever is queued when the sending task wakes goes out together: to a client that
-joined with ``batch`` as one ``batch`` frame, to others as one frame per message.
+joined with ``batch`` as one ``batch`` frame at the next display frame, to others as
+one frame per message.
 """
 
 import asyncio
@@ -23,6 +24,10 @@ from whiteboard import store
 from whiteboard.db import Database
 
 log = structlog.get_logger(__name__)
+
+# A client that takes batches gets at most one frame per display frame (60 a
+# second); every connection's tick falls at the same moment of the loop's clock.
+BATCH_FRAME_SECONDS = 1 / 60
 
 
 @dataclass
@@ -120,6 +125,9 @@ class Outbox:
         try:
             while True:
                 items = [await self._queue.get()]
+                if self.batch:
+                    now = asyncio.get_running_loop().time()
+                    await asyncio.sleep(BATCH_FRAME_SECONDS - now % BATCH_FRAME_SECONDS)
                 while not self._queue.empty():
                     items.append(self._queue.get_nowait())
                 texts: list[str] = []
