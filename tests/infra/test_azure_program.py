@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import pytest
-from conftest import cached_run
 from fakes_azure import PACKAGE, AzureFakes
 from pulumi_harness import (
     STACKS,
@@ -22,6 +21,17 @@ from whiteboard_infra.azure import global_names, unique_suffix
 from whiteboard_infra.config import ConfigError
 
 register_fakes(PACKAGE, AzureFakes())
+
+_RUNS: dict[tuple[str, bool], ProgramRun] = {}
+
+
+def cached_run(stack: str, cloud: str, preview: bool) -> ProgramRun:
+    """One run per (stack, preview) for this module: the runs are read-only."""
+    assert cloud == "azure"
+    if (stack, preview) not in _RUNS:
+        _RUNS[stack, preview] = run_program(stack, cloud=cloud, preview=preview)
+    return _RUNS[stack, preview]
+
 
 COMPONENTS = {
     "whiteboard:azure:Network",
