@@ -708,6 +708,20 @@ def test_domain_points_at_the_gateway_in_the_dns_zone() -> None:
     assert record["targetResource"] == {"id": address.id}
 
 
+def test_apex_domain_is_the_zones_own_record() -> None:
+    run = run_components(
+        lambda: build_gateway(
+            domain_name="example.com",
+            dns_zone_name="example.com",
+            dns_zone_resource_group="dns",
+        )
+    )
+
+    assert run.one(f"{PACKAGE}:dns:RecordSet")["relativeRecordSetName"] == "@"
+    # Without a certificate the domain is served over plain HTTP.
+    assert run.outputs["url"] == "http://example.com"
+
+
 def test_zone_redundant_gateway_spans_three_zones() -> None:
     run = run_components(lambda: build_gateway(zone_redundant=True, min_capacity=2))
 

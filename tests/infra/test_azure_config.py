@@ -213,6 +213,21 @@ def test_dns_zone_without_its_resource_group_is_refused() -> None:
     assert "set azureDnsZoneName and azureDnsZoneResourceGroup together" in message
 
 
+def test_dns_zone_resource_group_without_its_zone_is_refused() -> None:
+    assert refusal(azureDnsZoneResourceGroup="dns") == (
+        "whiteboard:azureDnsZoneResourceGroup=dns is refused: set azureDnsZoneName "
+        "and azureDnsZoneResourceGroup together"
+    )
+
+
+def test_dns_zone_without_a_domain_is_refused() -> None:
+    message = refusal(azureDnsZoneName="example.com", azureDnsZoneResourceGroup="dns")
+    assert message == (
+        "whiteboard:azureDnsZoneName=example.com is refused: a zone that holds "
+        "whiteboard:domainName=(empty)"
+    )
+
+
 def test_dns_zone_that_does_not_hold_the_domain_is_refused() -> None:
     message = refusal(
         domainName="board.example.com",
@@ -236,6 +251,27 @@ def test_certificate_without_domain_is_refused() -> None:
 def test_certificate_name_without_its_vault_is_refused() -> None:
     message = refusal(domainName="board.example.com", azureCertificateName="board")
     assert "set azureCertificateVaultId and azureCertificateName together" in message
+
+
+def test_certificate_vault_without_a_certificate_name_is_refused() -> None:
+    message = refusal(domainName="board.example.com", azureCertificateVaultId=VAULT_ID)
+    assert message == (
+        f"whiteboard:azureCertificateVaultId={VAULT_ID} is refused: set "
+        "azureCertificateVaultId and azureCertificateName together"
+    )
+
+
+def test_apex_domain_in_its_own_zone_is_accepted() -> None:
+    config = load_stack_config(
+        "staging",
+        cloud="azure",
+        overrides={
+            "domainName": "example.com",
+            "azureDnsZoneName": "example.com",
+            "azureDnsZoneResourceGroup": "dns",
+        },
+    )
+    assert config.azure is not None and not config.azure.https
 
 
 def test_certificate_becomes_a_versionless_secret_uri() -> None:
