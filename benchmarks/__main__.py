@@ -48,6 +48,9 @@ def _arguments() -> argparse.Namespace:
         "--no-batch", action="store_true", help="clients join without batch frames"
     )
     parser.add_argument(
+        "--compression", action="store_true", help="clients offer permessage-deflate"
+    )
+    parser.add_argument(
         "--backend-dir", type=Path, default=BACKEND_DIR, help="app/backend to run"
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
@@ -76,6 +79,7 @@ def _run_load(args: argparse.Namespace, work_dir: Path) -> list[dict[str, Any]]:
             duration_seconds=5.0 if args.quick else args.duration,
             processes=args.processes,
             batch=not args.no_batch,
+            compression=args.compression,
         )
         log.info("load: %d clients on %d instances", clients, args.instances)
         runs.append(

@@ -39,6 +39,9 @@ class LoadPlan:
     connect_concurrency: int = 25
     # Join with ``batch``: several server messages per frame.
     batch: bool = True
+    # Offer permessage-deflate, as browsers do (the server then compresses every
+    # frame for every client).
+    compression: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ async def _join(
         try:
             conn = await connect(
                 spec.ws_url,
-                compression=None,
+                compression="deflate" if plan.compression else None,
                 max_size=2**24,
                 open_timeout=CONNECT_TIMEOUT_SECONDS,
                 close_timeout=CLOSE_TIMEOUT_SECONDS,

@@ -32,7 +32,8 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
         load = run["load_average_before"][0], run["load_average_after"][0]
         rows.append(
             f"| {run['connected']}/{plan['clients']} ({drawing}) "
-            f"| {'batched' if plan.get('batch') else 'one per message'} "
+            f"| {'batched' if plan.get('batch') else 'one per message'}"
+            f"{', deflate' if plan.get('compression') else ''} "
             f"| {live['operations_per_second']:.0f} "
             f"| {live['deliveries_per_second'] + stored['deliveries_per_second']:.0f} "
             f"| {_latency(live['latency'])} | {_latency(stored['latency'])} "
