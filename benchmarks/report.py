@@ -67,12 +67,15 @@ def _infra_rows(results: list[dict[str, Any]]) -> list[str]:
     for result in results:
         status = result["status"]
         if status != "ok":
-            status += f": {result.get('error', '')}"[:90]
+            status += f": {result.get('error', '')}"[:90].replace("|", "/")
         rows.append(
             f"| {result['stack']} | {result['cloud']} | {status} "
             f"| {result.get('resources', '')} | {result.get('evaluate_seconds', '')} "
             f"| {result['process_seconds']} | {result['load_average'][0]} |"
         )
+    total = sum(result["process_seconds"] for result in results)
+    evaluated = sum(1 for result in results if result["status"] == "ok")
+    rows.append(f"| all | | {evaluated} of {len(results)} ok | | | {total:.1f} | |")
     return rows
 
 

@@ -1,0 +1,81 @@
+"""The markdown summary, from made-up results."""
+
+import bench_root  # noqa: F401 (the root's benchmarks package)
+
+from benchmarks.report import markdown
+
+
+def made_up_results() -> dict:
+    latency = {
+        "count": 10,
+        "p50_ms": 12.0,
+        "p95_ms": 30.0,
+        "p99_ms": 45.4,
+        "max_ms": 60.0,
+    }
+    outcome = {
+        "sent": 10,
+        "incomplete": 1,
+        "latency": latency,
+        "operations_per_second": 20.0,
+        "deliveries_per_second": 380.0,
+    }
+    run = {
+        "plan": {"clients": 20, "drawing_fraction": 0.1, "batch": True},
+        "connected": 20,
+        "live": outcome,
+        "stored": outcome | {"latency": None},
+        "cpu_percent": {"instances": 50.0, "postgres": 5.0, "load": 40.0},
+        "rss_kib_per_connection": [40.0, 42.0],
+        "load_average_before": [0.5, 0.4, 0.3],
+        "load_average_after": [1.5, 0.6, 0.4],
+        "dropped_connections": 0,
+        "connect_failures": 1,
+    }
+    infra = [
+        {
+            "stack": "staging",
+            "cloud": "aws",
+            "status": "ok",
+            "resources": 70,
+            "evaluate_seconds": 3.0,
+            "process_seconds": 5.0,
+            "load_average": [1, 1, 1],
+        },
+        {
+            "stack": "prod",
+            "cloud": "azure",
+            "status": "failed",
+            "error": "a|b",
+            "process_seconds": 2.0,
+            "load_average": [1, 1, 1],
+        },
+    ]
+    return {
+        "started_at": "2026-01-01T00:00:00Z",
+        "commit": "abc1234",
+        "machine": {
+            "cpus": 2,
+            "load_average_start": [0.5, 0, 0],
+            "load_average_end": [1.5, 0, 0],
+        },
+        "load": [run],
+        "infra": infra,
+    }
+
+
+def test_load_row_shows_latency_misses_and_drops():
+    text = markdown(made_up_results())
+
+    assert (
+        "| 20/20 (2) | batched | 20 | 760 | 12 / 30 / 45 / 60 | none delivered" in text
+    )
+    assert "| 2 of 20 | 1 |" in text
+    assert "| 50 / 5 / 40 | 40/42 | 0.5 → 1.5 |" in text
+
+
+def test_infra_rows_keep_the_table_intact_and_total_the_time():
+    text = markdown(made_up_results())
+
+    assert "failed: a/b" in text
+    assert "| all | | 1 of 2 ok | | | 7.0 | |" in text
