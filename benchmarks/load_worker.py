@@ -231,7 +231,8 @@ async def _draw(
     conn, _ = conn_and_id
     interval = 1 / plan.messages_per_second
     due = begin + random.uniform(0, interval)  # noqa: S311 (spreads the clients)
-    stroke, sent_in_stroke, points = 0, 0, []
+    stroke, sent_in_stroke = 0, 0
+    points: list[list[float]] = []
     try:
         while due < stop:
             wait = due - time.monotonic()
@@ -252,8 +253,8 @@ async def _draw(
             sent_in_stroke += 1
 
             if sent_in_stroke == plan.messages_per_stroke:
-                element = {"id": stroke_id, "type": "stroke", "points": points}
-                element["z"] = float(spec.index * 100_000 + stroke)
+                element: dict[str, Any] = {"id": stroke_id, "type": "stroke"}
+                element |= {"points": points, "z": float(spec.index * 100_000 + stroke)}
                 op_id = f"{stroke_id}a"
                 add = {"op_id": op_id, "kind": "add", "element": element}
                 stored.record_sent(op_id, time.monotonic())
