@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -66,22 +67,64 @@ SHARED_SETTINGS = {
 }
 
 
+# A server with small limits, for the bad-input tests.
+STRICT_SETTINGS = {
+    "max_message_bytes": "4096",
+    "ws_frame_limit_bytes": "16384",
+    "max_element_bytes": "1024",
+    "max_board_elements": "3",
+    "max_batch_ops": "5",
+    "messages_per_second": "5",
+    "message_burst": "15",
+}
+
+# A server allowing two boards and two connections per address and minute.
+LIMITED_SETTINGS = {
+    "boards_per_minute_per_address": "2",
+    "connections_per_minute_per_address": "2",
+}
+
+
+@dataclass
+class Fleet:
+    """The servers shared by the whole run."""
+
+    pair: tuple[Server, Server]
+    strict: Server
+    limited: Server
+
+
 @pytest.fixture(scope="session")
-def pair(
+def fleet(
     postgres: DevDatabase, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Server, Server]]:
-    """Two servers on one database, shared by the whole run."""
-    log_dir = tmp_path_factory.mktemp("pair")
-    database_env = new_database(postgres)
-    servers = [Server(database_env, log_dir, **SHARED_SETTINGS) for _ in range(2)]
-    for server in servers:
-        server.start()
-    yield servers[0].wait_ready(), servers[1].wait_ready()
-    for server in servers:
-        server.stop()
+) -> Iterator[Fleet]:
+    """Start every shared server at once (they start faster side by side)."""
+    log_dir = tmp_path_factory.mktemp("fleet")
+    shared_database = new_database(postgres)
+    servers = [
+        Server(shared_database, log_dir, **SHARED_SETTINGS),
+        Server(shared_database, log_dir, **SHARED_SETTINGS),
+        Server(new_database(postgres), log_dir, **STRICT_SETTINGS),
+        Server(new_database(postgres), log_dir, **LIMITED_SETTINGS),
+    ]
+    try:
+        for server in servers:
+            server.start()
+        for server in servers:
+            server.wait_ready()
+        yield Fleet((servers[0], servers[1]), servers[2], servers[3])
+    finally:
+        for server in servers:
+            server.stop()
 
 
 @pytest.fixture
-def server(pair: tuple[Server, Server]) -> Server:
+def pair(fleet: Fleet) -> tuple[Server, Server]:
+    """Two shared servers on one database."""
+    return fleet.pair
+
+
+@pytest.fixture
+def server(fleet: Fleet) -> Server:
     """The first shared server."""
-    return pair[0]
+    return fleet.pair[0]

@@ -1,37 +1,19 @@
 """Bad input over the WebSocket: refused with an error, the connection stays open."""
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from backend_client import Client, add, bearer, create_board, rect
 from backend_servers import Server
-from conftest import new_database
+from conftest import Fleet
 from websockets.exceptions import InvalidStatus
-from whiteboard.devdb import DevDatabase
 
 pytestmark = pytest.mark.asyncio
 
-LIMITS = {
-    "max_message_bytes": "4096",
-    "ws_frame_limit_bytes": "16384",
-    "max_element_bytes": "1024",
-    "max_board_elements": "3",
-    "max_batch_ops": "5",
-    "messages_per_second": "5",
-    "message_burst": "15",
-}
 
-
-@pytest.fixture(scope="module")
-def strict_server(
-    postgres: DevDatabase, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    """A server with small limits, shared by this module."""
-    log_dir = tmp_path_factory.mktemp("strict")
-    server = Server(new_database(postgres), log_dir, **LIMITS)
-    yield server.start().wait_ready()
-    server.stop()
+@pytest.fixture
+def strict_server(fleet: Fleet) -> Server:
+    """The shared server with small limits."""
+    return fleet.strict
 
 
 async def editor(server: Server) -> tuple[Client, dict]:
@@ -209,19 +191,10 @@ async def test_foreign_origin_is_refused(strict_server: Server) -> None:
     await local.close()
 
 
-@pytest.fixture(scope="module")
-def limited_server(
-    postgres: DevDatabase, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    """A server allowing two boards and two connections per address and minute."""
-    log_dir = tmp_path_factory.mktemp("limited")
-    settings = {
-        "boards_per_minute_per_address": "2",
-        "connections_per_minute_per_address": "2",
-    }
-    server = Server(new_database(postgres), log_dir, **settings)
-    yield server.start().wait_ready()
-    server.stop()
+@pytest.fixture
+def limited_server(fleet: Fleet) -> Server:
+    """The shared server allowing two boards and two connections per minute."""
+    return fleet.limited
 
 
 async def test_connections_per_address_are_limited(limited_server: Server) -> None:
