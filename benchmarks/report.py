@@ -16,8 +16,8 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
         "| clients (drawing) | frames | live ops/s | deliveries/s "
         "| live p50/p95/p99/max ms | stored p50/p95/p99/max ms | missed ops "
         "| dropped conns | CPU % instances / postgres / load | KiB per conn "
-        "| load avg |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| sends late p99 ms | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         plan, live, stored, cpu = (
@@ -30,6 +30,8 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
         missed = live["incomplete"] + stored["incomplete"]
         memory = "/".join(f"{kib:.0f}" for kib in run["rss_kib_per_connection"])
         load = run["load_average_before"][0], run["load_average_after"][0]
+        lateness = [late["p99_ms"] for late in run.get("send_lateness", []) if late]
+        late = f"{max(lateness):.0f}" if lateness else "-"
         rows.append(
             f"| {run['connected']}/{plan['clients']} ({drawing}) "
             f"| {'batched' if plan.get('batch') else 'one per message'}"
@@ -40,7 +42,7 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
             f"| {missed} of {live['sent'] + stored['sent']} "
             f"| {run['dropped_connections'] + run['connect_failures']} "
             f"| {cpu['instances']:.0f} / {cpu['postgres']:.0f} / {cpu['load']:.0f} "
-            f"| {memory} | {load[0]} → {load[1]} |"
+            f"| {memory} | {late} | {load[0]} → {load[1]} |"
         )
     return rows
 

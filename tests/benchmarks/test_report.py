@@ -71,7 +71,7 @@ def test_load_row_shows_latency_misses_and_drops():
         "| 20/20 (2) | batched | 20 | 760 | 12 / 30 / 45 / 60 | none delivered" in text
     )
     assert "| 2 of 20 | 1 |" in text
-    assert "| 50 / 5 / 40 | 40/42 | 0.5 → 1.5 |" in text
+    assert "| 50 / 5 / 40 | 40/42 | - | 0.5 → 1.5 |" in text
 
 
 def test_infra_rows_keep_the_table_intact_and_total_the_time():
