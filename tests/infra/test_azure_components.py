@@ -13,8 +13,6 @@ from pulumi_harness import (
     unwrap,
 )
 from whiteboard_infra.azure.container_service import (
-    ACR_PULL_ROLE,
-    KEY_VAULT_SECRETS_USER_ROLE,
     ContainerService,
     ContainerServiceArgs,
 )
@@ -23,6 +21,7 @@ from whiteboard_infra.azure.load_balancer import LoadBalancer, LoadBalancerArgs
 from whiteboard_infra.azure.monitoring import Monitoring, MonitoringArgs
 from whiteboard_infra.azure.network import Network, NetworkArgs, subnet_ranges
 from whiteboard_infra.azure.registry import Registry, RegistryArgs
+from whiteboard_infra.azure.roles import ACR_PULL_ROLE, KEY_VAULT_SECRETS_USER_ROLE
 from whiteboard_infra.azure.secrets import Secrets, SecretsArgs
 
 register_fakes(PACKAGE, AzureFakes())

@@ -23,32 +23,25 @@ that long.
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_azure_native import (
-    app,
-    authorization,
-    managedidentity,
-    operationalinsights,
-    privatedns,
-)
+from pulumi_azure_native import app, managedidentity, operationalinsights, privatedns
 
+from whiteboard_infra.azure.containers import (
+    BACKEND_PORT,
+    FRONTEND_PORT,
+    LIVENESS_PATH,
+    READINESS_PATH,
+    ingress_fqdn,
+    probes,
+    resources,
+)
+from whiteboard_infra.azure.roles import (
+    ACR_PULL_ROLE,
+    KEY_VAULT_SECRETS_USER_ROLE,
+    grant,
+)
 from whiteboard_infra.azure.secrets import DATABASE_PASSWORD, SECRET_KEY
 
-BACKEND_PORT = 8000
-FRONTEND_PORT = 8080
-LIVENESS_PATH = "/healthz"
-READINESS_PATH = "/readyz"
 WORKLOAD_PROFILE = "Consumption"
-
-ACR_PULL_ROLE = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
-KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6"
-
-
-def role_definition_id(subscription_id: str, role: str) -> str:
-    """The full id of a built-in role, as role assignments need it."""
-    return (
-        f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/"
-        f"roleDefinitions/{role}"
-    )
 
 
 @dataclass(frozen=True)
@@ -190,14 +183,18 @@ class ContainerService(pulumi.ComponentResource):
         )
         self.identity_principal_id = self.identity.principal_id
         grants = [
-            self._grant(name, "acr-pull", ACR_PULL_ROLE, args.registry_id, args),
-            self._grant(
-                name,
-                "key-vault-secrets",
-                KEY_VAULT_SECRETS_USER_ROLE,
-                args.key_vault_id,
-                args,
-            ),
+            grant(
+                f"{name}-{purpose}",
+                principal_id=self.identity.principal_id,
+                role=role,
+                scope=scope,
+                subscription_id=args.subscription_id,
+                parent=self,
+            )
+            for purpose, role, scope in (
+                ("acr-pull", ACR_PULL_ROLE, args.registry_id),
+                ("key-vault-secrets", KEY_VAULT_SECRETS_USER_ROLE, args.key_vault_id),
+            )
         ]
         # An app's first revision pulls its image and reads its secrets at once:
         # the grants must be in place before it is created.
@@ -240,9 +237,9 @@ class ContainerService(pulumi.ComponentResource):
                     {
                         "name": "backend",
                         "image": args.backend_image,
-                        "resources": _resources(args.backend_cpu_millicores),
+                        "resources": resources(args.backend_cpu_millicores),
                         "env": environment,
-                        "probes": _probes(BACKEND_PORT, READINESS_PATH),
+                        "probes": probes(BACKEND_PORT, READINESS_PATH),
                     }
                 ],
                 "scale": {
@@ -295,8 +292,8 @@ class ContainerService(pulumi.ComponentResource):
                     {
                         "name": "frontend",
                         "image": args.frontend_image,
-                        "resources": _resources(args.frontend_cpu_millicores),
-                        "probes": _probes(FRONTEND_PORT, LIVENESS_PATH),
+                        "resources": resources(args.frontend_cpu_millicores),
+                        "probes": probes(FRONTEND_PORT, LIVENESS_PATH),
                     }
                 ],
                 "scale": {
@@ -308,8 +305,8 @@ class ContainerService(pulumi.ComponentResource):
         )
 
         self.backend_id = self.backend.id
-        self.backend_fqdn = _ingress_fqdn(self.backend)
-        self.frontend_fqdn = _ingress_fqdn(self.frontend)
+        self.backend_fqdn = ingress_fqdn(self.backend)
+        self.frontend_fqdn = ingress_fqdn(self.frontend)
         self.register_outputs(
             {
                 "environment_id": self.environment_id,
@@ -355,25 +352,6 @@ class ContainerService(pulumi.ComponentResource):
             opts=child,
         )
 
-    def _grant(
-        self,
-        name: str,
-        purpose: str,
-        role: str,
-        scope: pulumi.Input[str],
-        args: ContainerServiceArgs,
-    ) -> authorization.RoleAssignment:
-        return authorization.RoleAssignment(
-            f"{name}-{purpose}",
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
-            role_definition_id=pulumi.Output.from_input(args.subscription_id).apply(
-                lambda subscription: role_definition_id(subscription, role)
-            ),
-            scope=scope,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-
     def _identity(self) -> app.ManagedServiceIdentityArgsDict:
         return {
             "type": "UserAssigned",
@@ -406,44 +384,3 @@ class ContainerService(pulumi.ComponentResource):
                 }
             ],
         }
-
-
-def _resources(cpu_millicores: int) -> app.ContainerResourcesArgsDict:
-    """CPU and memory of a replica: Container Apps pairs 2 GiB with each vCPU."""
-    return {
-        "cpu": cpu_millicores / 1000,
-        "memory": f"{cpu_millicores * 2 / 1000:g}Gi",
-    }
-
-
-def _probes(port: int, readiness_path: str) -> list[app.ContainerAppProbeArgsDict]:
-    """Liveness and startup on /healthz (never touches the database), readiness on
-    `readiness_path`."""
-
-    def probe(
-        kind: str, path: str, period: int, failures: int
-    ) -> app.ContainerAppProbeArgsDict:
-        return {
-            "type": kind,
-            "http_get": {"path": path, "port": port, "scheme": "HTTP"},
-            "period_seconds": period,
-            "timeout_seconds": 3,
-            "failure_threshold": failures,
-        }
-
-    return [
-        probe("Startup", LIVENESS_PATH, 5, 10),
-        probe("Liveness", LIVENESS_PATH, 15, 3),
-        probe("Readiness", readiness_path, 10, 3),
-    ]
-
-
-def _ingress_fqdn(container_app: app.ContainerApp) -> pulumi.Output[str]:
-    """The app's name inside the environment, as its ingress reports it."""
-    return container_app.configuration.apply(
-        lambda configuration: (
-            (configuration.ingress.fqdn or "")
-            if configuration and configuration.ingress
-            else ""
-        )
-    )

@@ -19,13 +19,10 @@ pings every 25 seconds, so neither cap closes an open board.
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import authorization, dns, managedidentity, network
+from pulumi_azure_native import dns, managedidentity, network
 
-from whiteboard_infra.azure.container_service import (
-    KEY_VAULT_SECRETS_USER_ROLE,
-    LIVENESS_PATH,
-    role_definition_id,
-)
+from whiteboard_infra.azure.containers import LIVENESS_PATH
+from whiteboard_infra.azure.roles import KEY_VAULT_SECRETS_USER_ROLE, grant
 
 BACKEND_PATHS = ["/api/*", "/ws/*"]
 TLS_POLICY = "AppGwSslPolicy20220101"
@@ -329,17 +326,13 @@ class LoadBalancer(pulumi.ComponentResource):
         )
 
         # The gateway reads the certificate when it is created: grant first.
-        grant = authorization.RoleAssignment(
+        reader = grant(
             f"{name}-certificate-reader",
             principal_id=identity.principal_id,
-            principal_type="ServicePrincipal",
-            role_definition_id=pulumi.Output.from_input(args.subscription_id).apply(
-                lambda subscription: role_definition_id(
-                    subscription, KEY_VAULT_SECRETS_USER_ROLE
-                )
-            ),
+            role=KEY_VAULT_SECRETS_USER_ROLE,
             scope=args.certificate_vault_id,
-            opts=pulumi.ResourceOptions(parent=self),
+            subscription_id=args.subscription_id,
+            parent=self,
         )
         gateway_identity: network.ManagedServiceIdentityArgsDict = {
             "type": network.ResourceIdentityType.USER_ASSIGNED,
@@ -349,4 +342,4 @@ class LoadBalancer(pulumi.ComponentResource):
             "name": "domain",
             "key_vault_secret_id": args.certificate_secret_id,
         }
-        return gateway_identity, [certificate], [grant]
+        return gateway_identity, [certificate], [reader]
