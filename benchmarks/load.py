@@ -162,6 +162,17 @@ def _measure(
             / seconds,
             3,
         ),
+        # CPU per delivery (one client receiving one operation) over the window:
+        # what it would take, in cores, to carry more.
+        "cpu_us_per_delivery": {
+            name: round(
+                1e6
+                * _busy_seconds(before[name], after[name])
+                / max(1, live.deliveries + stored.deliveries),
+                2,
+            )
+            for name in pids
+        },
         "profile": hot_spots,
     }
 

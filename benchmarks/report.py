@@ -15,9 +15,10 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
     rows = [
         "| clients (drawing) | frames | live ops/s | deliveries/s "
         "| live p50/p95/p99/max ms | stored p50/p95/p99/max ms | missed ops "
-        "| dropped conns | CPU % instances / postgres / load | KiB per conn "
+        "| dropped conns | CPU % instances / postgres / load "
+        "| CPU µs per delivery instances / load | KiB per conn "
         "| sends late p99 ms | load avg |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         plan, live, stored, cpu = (
@@ -30,6 +31,7 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
         missed = live["incomplete"] + stored["incomplete"]
         memory = "/".join(f"{kib:.0f}" for kib in run["rss_kib_per_connection"])
         load = run["load_average_before"][0], run["load_average_after"][0]
+        per = run["cpu_us_per_delivery"]
         lateness = [late["p99_ms"] for late in run.get("send_lateness", []) if late]
         late = f"{max(lateness):.0f}" if lateness else "-"
         rows.append(
@@ -42,6 +44,7 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
             f"| {missed} of {live['sent'] + stored['sent']} "
             f"| {run['dropped_connections'] + run['connect_failures']} "
             f"| {cpu['instances']:.0f} / {cpu['postgres']:.0f} / {cpu['load']:.0f} "
+            f"| {per['instances']:.1f} / {per['load']:.1f} "
             f"| {memory} | {late} | {load[0]} → {load[1]} |"
         )
     return rows

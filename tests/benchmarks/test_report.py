@@ -26,6 +26,7 @@ def made_up_results() -> dict:
         "live": outcome,
         "stored": outcome | {"latency": None},
         "cpu_percent": {"instances": 50.0, "postgres": 5.0, "load": 40.0},
+        "cpu_us_per_delivery": {"instances": 2.5, "postgres": 0.1, "load": 3.0},
         "rss_kib_per_connection": [40.0, 42.0],
         "load_average_before": [0.5, 0.4, 0.3],
         "load_average_after": [1.5, 0.6, 0.4],
@@ -71,7 +72,7 @@ def test_load_row_shows_latency_misses_and_drops():
         "| 20/20 (2) | batched | 20 | 760 | 12 / 30 / 45 / 60 | none delivered" in text
     )
     assert "| 2 of 20 | 1 |" in text
-    assert "| 50 / 5 / 40 | 40/42 | - | 0.5 → 1.5 |" in text
+    assert "| 50 / 5 / 40 | 2.5 / 3.0 | 40/42 | - | 0.5 → 1.5 |" in text
 
 
 def test_infra_rows_keep_the_table_intact_and_total_the_time():
