@@ -69,3 +69,22 @@ def test_view_only_browser_cannot_change_the_board(
     alice.page.wait_for_timeout(500)
     alice.expect_items(["Sticky note: Read me"])
     carol.expect_items(["Sticky note: Read me"])
+
+
+def test_home_page_lists_recent_boards_and_reopens_them(
+    frontends: list[Frontend],
+    new_page: Callable[[], Page],
+    artifacts: Path,
+) -> None:
+    alice = BoardPage(new_page())
+    alice.create_board(frontends[0].url, "Retro notes")
+    alice.add_sticky(640, 400, "Went well")
+    alice.page.get_by_role("link", name="All boards").click()
+
+    recent = alice.page.get_by_role("listitem").filter(has_text="Retro notes")
+    expect(recent).to_contain_text("can edit")
+    alice.screenshot(artifacts / "home.png")
+    recent.get_by_role("link", name="Retro notes").click()
+    alice.wait_live()
+    alice.expect_items(["Sticky note: Went well"])
+    expect(alice.page.get_by_test_id("copy-edit-link")).to_be_visible()

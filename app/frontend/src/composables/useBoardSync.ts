@@ -39,11 +39,14 @@ export function useBoardSync(options: BoardSyncOptions) {
   const pendingCount = ref(model.pending.length)
   const rejections = ref<Rejection[]>([])
   const serverError = ref<string | null>(null)
+  /** The browser would not store unsent edits: a reload now would lose them. */
+  const storageFull = ref(false)
 
   function refresh() {
     elements.value = model.elements()
     pendingCount.value = model.pending.length
-    savePendingOps(localStorage, options.boardId, model.pending)
+    const saved = savePendingOps(localStorage, options.boardId, model.pending)
+    storageFull.value = !saved
   }
 
   function handle(message: ServerMessage) {
@@ -106,6 +109,7 @@ export function useBoardSync(options: BoardSyncOptions) {
     pendingCount,
     rejections,
     serverError,
+    storageFull,
     submit,
     sendLive,
     topZ,

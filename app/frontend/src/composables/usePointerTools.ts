@@ -293,7 +293,9 @@ export function usePointerTools(o: PointerToolsOptions) {
   }
 
   function onPointerDown(event: PointerEvent) {
-    // No focus change or text selection: a text editor opened by this press keeps focus.
+    // Pressing the board finishes any text being typed (its editor commits on blur). The
+    // default action is prevented so that an editor opened by this press keeps focus.
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur()
     event.preventDefault()
     ;(event.currentTarget as Element).setPointerCapture(event.pointerId)
     pointers.set(event.pointerId, screenOf(event))

@@ -18,6 +18,16 @@ describe('pending op storage', () => {
     expect(store.getItem('whiteboard:pending:board')).toBeNull()
   })
 
+  it('reports a browser that refuses to store them', () => {
+    const full = new MemoryStore()
+    full.setItem = () => {
+      throw new DOMException('quota', 'QuotaExceededError')
+    }
+    const ops = [{ op_id: 'o1', kind: 'add' as const, element: rect('a') }]
+    expect(savePendingOps(full, 'board', ops)).toBe(false)
+    expect(savePendingOps(new MemoryStore(), 'board', ops)).toBe(true)
+  })
+
   it('ignores corrupt or foreign data', () => {
     const store = new MemoryStore()
     store.setItem('whiteboard:pending:board', '{not json')

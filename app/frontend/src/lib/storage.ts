@@ -32,9 +32,15 @@ export function loadPendingOps(store: KeyValueStore, boardId: string): Op[] {
   )
 }
 
-export function savePendingOps(store: KeyValueStore, boardId: string, ops: readonly Op[]) {
-  if (ops.length === 0) store.removeItem(pendingKey(boardId))
-  else store.setItem(pendingKey(boardId), JSON.stringify(ops))
+/** Saves the unsent ops; false when the browser refused (storage full or disabled). */
+export function savePendingOps(store: KeyValueStore, boardId: string, ops: readonly Op[]): boolean {
+  try {
+    if (ops.length === 0) store.removeItem(pendingKey(boardId))
+    else store.setItem(pendingKey(boardId), JSON.stringify(ops))
+    return true
+  } catch {
+    return false
+  }
 }
 
 export interface RecentBoard {
