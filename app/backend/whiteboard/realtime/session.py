@@ -154,6 +154,10 @@ class Session:
     async def _join(self, message: Join) -> None:
         if self.grant is not None:
             raise Refused("bad_message", "already joined")
+        if self.services.hub.draining:
+            after_ms = random.randint(0, 2000)  # noqa: S311
+            self.outbox.close(1012, {"type": "reconnect", "after_ms": after_ms})
+            return
         grant = self.services.signer.verify(message.token)
         if grant is None or grant.board_id != self.board_id:
             self._refuse(Refused("bad_token", "this link is not valid"), 1008)
