@@ -149,8 +149,10 @@ async def _join(
                 close_timeout=CLOSE_TIMEOUT_SECONDS,
             )
             user = {"name": f"bench {spec.index}", "color": "#1e1e1e"}
-            join = {"type": "join", "token": token, "last_seq": None, "user": user}
-            await conn.send(orjson.dumps(join | {"batch": plan.batch}).decode())
+            join: dict[str, Any] = {"type": "join", "token": token, "user": user}
+            if plan.batch:  # only then: older servers refuse the field
+                join["batch"] = True
+            await conn.send(orjson.dumps(join).decode())
             client_id, kinds = "", []
             async with asyncio.timeout(CONNECT_TIMEOUT_SECONDS):
                 while "snapshot" not in kinds:
