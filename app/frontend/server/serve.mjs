@@ -55,6 +55,8 @@ const TYPES = {
   '.woff2': 'font/woff2',
 }
 
+const MAX_BODY_BYTES = 1024 * 1024
+
 let next = 0
 /** Upstreams in the order to try them for one request: round-robin, then the others. */
 function upstreamOrder() {
@@ -76,7 +78,19 @@ function forwardedHeaders(req) {
   return headers
 }
 
-function proxyHttp(req, res, order = upstreamOrder()) {
+/** Reads a request body (API bodies are small) so it can be sent again to another instance. */
+function readBody(req, limitBytes, done) {
+  const chunks = []
+  let size = 0
+  req.on('data', (chunk) => {
+    size += chunk.length
+    if (size > limitBytes) req.destroy()
+    else chunks.push(chunk)
+  })
+  req.on('end', () => done(Buffer.concat(chunks)))
+}
+
+function proxyHttp(req, res, body, order = upstreamOrder()) {
   const [target, ...rest] = order
   if (target === undefined) {
     res.writeHead(502, { 'Content-Type': 'application/json' })
@@ -99,11 +113,11 @@ function proxyHttp(req, res, order = upstreamOrder()) {
     },
   )
   upstream.on('error', (error) => {
-    // Only retry when nothing was sent yet: a refused connection, not a half-done call.
-    if (!res.headersSent && error.code === 'ECONNREFUSED') proxyHttp(req, res, rest)
+    // A refused connection means the call never started: try the next instance.
+    if (!res.headersSent && error.code === 'ECONNREFUSED') proxyHttp(req, res, body, rest)
     else res.destroy()
   })
-  req.pipe(upstream)
+  upstream.end(body)
 }
 
 function proxyUpgrade(req, client, head, order = upstreamOrder()) {
@@ -113,7 +127,9 @@ function proxyUpgrade(req, client, head, order = upstreamOrder()) {
     return
   }
   const upstream = net.connect(target.port, target.host)
+  let connected = false
   upstream.once('connect', () => {
+    connected = true
     const lines = [`${req.method} ${req.url} HTTP/1.1`]
     for (const [name, value] of Object.entries(forwardedHeaders(req))) {
       for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${one}`)
@@ -122,14 +138,16 @@ function proxyUpgrade(req, client, head, order = upstreamOrder()) {
     if (head.length > 0) upstream.write(head)
     upstream.pipe(client)
     client.pipe(upstream)
+    // From here on the two sockets live and die together.
+    upstream.on('close', () => client.destroy())
+    client.on('close', () => upstream.destroy())
+    client.on('error', () => upstream.destroy())
   })
-  upstream.once('error', (error) => {
-    if (error.code === 'ECONNREFUSED' && !upstream.bytesRead) proxyUpgrade(req, client, head, rest)
+  upstream.on('error', (error) => {
+    // Before the connection is made, a refusal means "try the next instance".
+    if (!connected && error.code === 'ECONNREFUSED') proxyUpgrade(req, client, head, rest)
     else client.destroy()
   })
-  client.on('error', () => upstream.destroy())
-  client.on('close', () => upstream.destroy())
-  upstream.on('close', () => client.destroy())
 }
 
 function serveFile(req, res) {
@@ -155,7 +173,7 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain' })
     res.end('ok\n')
   } else if (isProxied(url)) {
-    proxyHttp(req, res)
+    readBody(req, MAX_BODY_BYTES, (body) => proxyHttp(req, res, body))
   } else if (req.method === 'GET' || req.method === 'HEAD') {
     serveFile(req, res)
   } else {
