@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     boards_per_minute_per_address: int = Field(default=30, ge=1)
     connections_per_minute_per_address: int = Field(default=120, ge=1)
     send_queue_messages: int = Field(default=1_000, ge=10)
+    batch_frame_ms: int = Field(default=16, ge=1, le=1000)
 
     @field_validator("allowed_origins", "database_reader_hosts", mode="before")
     @classmethod

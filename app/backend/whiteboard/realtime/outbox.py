@@ -25,10 +25,6 @@ from whiteboard.db import Database
 
 log = structlog.get_logger(__name__)
 
-# A client that takes batches gets at most one frame per display frame (60 a
-# second); every connection's tick falls at the same moment of the loop's clock.
-BATCH_FRAME_SECONDS = 1 / 60
-
 
 @dataclass
 class Close:
@@ -74,15 +70,24 @@ Outgoing = dict[str, Any] | Encoded | Close | OpsDelivery
 class Outbox:
     """The queue of messages for one client and the task that sends them."""
 
-    def __init__(self, websocket: WebSocket, db: Database, board_id: str, limit: int):
+    def __init__(
+        self,
+        websocket: WebSocket,
+        db: Database,
+        board_id: str,
+        limit: int,
+        frame_seconds: float,
+    ) -> None:
         self.websocket = websocket
         self.db = db
         self.board_id = board_id
         self.limit = limit
         self.last_seq = 0
         self.closing = False
-        # Whether the client takes several messages in one ``batch`` frame.
+        # Whether the client takes several messages in one ``batch`` frame, and
+        # then at most one frame per ``frame_seconds``.
         self.batch = False
+        self.frame_seconds = frame_seconds
         self._queue: asyncio.Queue[Outgoing] = asyncio.Queue()
         # Operations that arrive while the client is joining wait here.
         self._held: list[SharedOps] | None = []
@@ -126,8 +131,9 @@ class Outbox:
             while True:
                 items = [await self._queue.get()]
                 if self.batch:
+                    # Every connection's tick falls at the same moment of the clock.
                     now = asyncio.get_running_loop().time()
-                    await asyncio.sleep(BATCH_FRAME_SECONDS - now % BATCH_FRAME_SECONDS)
+                    await asyncio.sleep(self.frame_seconds - now % self.frame_seconds)
                 while not self._queue.empty():
                     items.append(self._queue.get_nowait())
                 texts: list[str] = []

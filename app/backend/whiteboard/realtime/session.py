@@ -39,7 +39,11 @@ class Session:
         self.grant: Grant | None = None
         self.user = User()
         self.outbox = Outbox(
-            websocket, services.db, board_id, self.settings.send_queue_messages
+            websocket,
+            services.db,
+            board_id,
+            self.settings.send_queue_messages,
+            self.settings.batch_frame_ms / 1000,
         )
         self._websocket = websocket
         rate, burst = self.settings.messages_per_second, self.settings.message_burst
