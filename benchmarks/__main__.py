@@ -48,6 +48,9 @@ def _arguments() -> argparse.Namespace:
         "--no-batch", action="store_true", help="clients join without batch frames"
     )
     parser.add_argument(
+        "--frame-ms", type=int, default=16, help="the servers' BATCH_FRAME_MS"
+    )
+    parser.add_argument(
         "--compression", action="store_true", help="clients offer permessage-deflate"
     )
     parser.add_argument(
@@ -80,6 +83,7 @@ def _run_load(args: argparse.Namespace, work_dir: Path) -> list[dict[str, Any]]:
             processes=args.processes,
             batch=not args.no_batch,
             compression=args.compression,
+            frame_ms=args.frame_ms,
         )
         log.info("load: %d clients on %d instances", clients, args.instances)
         runs.append(

@@ -49,7 +49,9 @@ def run_load(
     backend_dir: Path = BACKEND_DIR,
 ) -> dict[str, Any]:
     """Run one load test on a fresh stack; its results as plain data."""
-    with running_stack(instance_count, work_dir / "logs", 5, backend_dir) as stack:
+    frame = {"BATCH_FRAME_MS": str(plan.frame_ms)} if plan.frame_ms else {}
+    logs = work_dir / "logs"
+    with running_stack(instance_count, logs, 5, backend_dir, frame) as stack:
         return _measure(plan, stack, work_dir, profile)
 
 

@@ -42,6 +42,8 @@ class LoadPlan:
     # Offer permessage-deflate, as browsers do (the server then compresses every
     # frame for every client).
     compression: bool = False
+    # The servers' BATCH_FRAME_MS; None leaves their default.
+    frame_ms: int | None = 16
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,13 @@ def _latency(summary: dict[str, Any] | None) -> str:
     )
 
 
+def _frames(plan: dict[str, Any]) -> str:
+    if not plan.get("batch"):
+        return "one per message"
+    frame = plan.get("frame_ms")
+    return f"batched, {frame} ms" if frame else "batched"
+
+
 def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
     rows = [
         "| clients (drawing) | frames | live ops/s | deliveries/s "
@@ -36,7 +43,7 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
         late = f"{max(lateness):.0f}" if lateness else "-"
         rows.append(
             f"| {run['connected']}/{plan['clients']} ({drawing}) "
-            f"| {'batched' if plan.get('batch') else 'one per message'}"
+            f"| {_frames(plan)}"
             f"{', deflate' if plan.get('compression') else ''} "
             f"| {live['operations_per_second']:.0f} "
             f"| {live['deliveries_per_second'] + stored['deliveries_per_second']:.0f} "

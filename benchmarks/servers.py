@@ -123,6 +123,7 @@ def running_stack(
     log_dir: Path,
     pool_size: int = 5,
     backend_dir: Path = BACKEND_DIR,
+    extra_settings: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
     """Start PostgreSQL (a fresh database) and ``instance_count`` instances.
 
@@ -141,6 +142,7 @@ def running_stack(
         **BENCHMARK_SETTINGS,
         "SECRET_KEY": f"bench-{uuid.uuid4().hex}",
         "DATABASE_POOL_SIZE": str(pool_size),
+        **(extra_settings or {}),
     }
     try:
         for _ in range(instance_count):

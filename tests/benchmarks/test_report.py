@@ -21,7 +21,7 @@ def made_up_results() -> dict:
         "deliveries_per_second": 380.0,
     }
     run = {
-        "plan": {"clients": 20, "drawing_fraction": 0.1, "batch": True},
+        "plan": {"clients": 20, "drawing_fraction": 0.1, "batch": True, "frame_ms": 16},
         "connected": 20,
         "live": outcome,
         "stored": outcome | {"latency": None},
@@ -69,7 +69,8 @@ def test_load_row_shows_latency_misses_and_drops():
     text = markdown(made_up_results())
 
     assert (
-        "| 20/20 (2) | batched | 20 | 760 | 12 / 30 / 45 / 60 | none delivered" in text
+        "| 20/20 (2) | batched, 16 ms | 20 | 760 | 12 / 30 / 45 / 60 | none delivered"
+        in text
     )
     assert "| 2 of 20 | 1 |" in text
     assert "| 50 / 5 / 40 | 2.5 / 3.0 | 40/42 | - | 0.5 → 1.5 |" in text
