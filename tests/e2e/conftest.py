@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from e2e_servers import ROOT, Backend, Frontend, ensure_frontend_built, free_port
+from e2e_servers import ROOT, Backend, Frontend, built_frontend_copy, free_port
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from whiteboard.devdb import DevDatabase
 
@@ -72,10 +72,12 @@ def backends(database_env: dict[str, str], logs: Path) -> Iterator[list[Backend]
 
 
 @pytest.fixture(scope="session")
-def frontends(backends: list[Backend], logs: Path) -> Iterator[list[Frontend]]:
+def frontends(
+    backends: list[Backend], logs: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[Frontend]]:
     """A frontend server per backend instance: frontends[i] proxies to backends[i]."""
-    ensure_frontend_built()
-    started = [Frontend([backend], logs) for backend in backends]
+    dist = built_frontend_copy(tmp_path_factory.mktemp("e2e-app") / "dist")
+    started = [Frontend([backend], dist, logs) for backend in backends]
     for frontend in started:
         frontend.start()
     yield started

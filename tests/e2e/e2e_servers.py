@@ -6,6 +6,7 @@ talks to one chosen backend instance.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -108,8 +109,9 @@ class Backend(Process):
 class Frontend(Process):
     """The built app served on its own port, proxying to the given backends."""
 
-    def __init__(self, backends: list[Backend], log_dir: Path) -> None:
+    def __init__(self, backends: list[Backend], dist: Path, log_dir: Path) -> None:
         self.port = free_port()
+        self.dist = dist
         self.url = f"http://127.0.0.1:{self.port}"
         super().__init__(log_dir / f"frontend-{self.port}.log")
         self.backends = backends
@@ -117,6 +119,7 @@ class Frontend(Process):
     def start(self) -> "Frontend":
         """Start and wait until /healthz answers 200."""
         args = ["node", "server/serve.mjs", "--port", str(self.port)]
+        args += ["--dist", str(self.dist)]
         for backend in self.backends:
             args += ["--upstream", f"127.0.0.1:{backend.port}"]
         self.spawn(args, FRONTEND_DIR, dict(os.environ))
@@ -125,8 +128,13 @@ class Frontend(Process):
         return self
 
 
-def ensure_frontend_built() -> None:
-    """Build the app unless dist/ is there (scripts/setup.sh builds it)."""
+def built_frontend_copy(target: Path) -> Path:
+    """A private copy of the built app, so a rebuild during the run changes nothing.
+
+    The app is built first if dist/ is missing (scripts/setup.sh normally builds it).
+    """
     if not (FRONTEND_DIR / "dist" / "index.html").exists():
         build = ["npm", "run", "--silent", "build"]
         subprocess.run(build, cwd=FRONTEND_DIR, check=True)
+    shutil.copytree(FRONTEND_DIR / "dist", target)
+    return target
