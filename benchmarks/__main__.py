@@ -119,6 +119,7 @@ def _run_infra(args: argparse.Namespace) -> list[dict[str, Any]]:
 def main() -> None:
     """Run the chosen benchmarks and write their results."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     args = _arguments()
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     results: dict[str, Any] = {
