@@ -103,3 +103,10 @@ def test_prod_containers_are_hardened(prod: dict[str, Any]) -> None:
         assert service["restart"] == "unless-stopped", service_name
         assert "build" not in service, f"{service_name} must run a released image"
         assert ":${WHITEBOARD_VERSION" in service["image"], service_name
+
+
+def test_prod_frontend_can_render_its_config_on_a_read_only_filesystem(
+    prod: dict[str, Any],
+) -> None:
+    frontend = prod["services"]["frontend"]
+    assert {"/tmp", "/etc/nginx/conf.d"} <= set(frontend["tmpfs"])
