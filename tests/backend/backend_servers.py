@@ -12,7 +12,7 @@ import httpx
 
 BACKEND_DIR = Path(__file__).resolve().parents[2] / "app" / "backend"
 TEST_SECRET = "test-secret-key"
-START_TIMEOUT_SECONDS = 60.0
+START_TIMEOUT_SECONDS = 150.0
 
 
 def free_port() -> int:

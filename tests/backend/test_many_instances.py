@@ -155,3 +155,20 @@ async def test_changes_made_while_listener_was_down_still_arrive(
     assert httpx.get(f"{second.url}/readyz").status_code == 200
     await writer.close()
     await reader.close()
+
+
+async def test_op_resent_to_another_instance_is_answered_duplicate(
+    pair: tuple[Server, Server],
+) -> None:
+    first, second = pair
+    board = create_board(first.url)
+    before = await joined(first, board["edit_token"], board["id"])
+    applied = await before.operate(add("once-only", rect("r1")))
+    await before.close()
+
+    after = await joined(second, board["edit_token"], board["id"])
+    again = await after.operate(add("once-only", rect("r1")))
+
+    assert again == [{"op_id": "once-only", "status": "duplicate", "seq": 1}]
+    assert applied[0]["seq"] == 1
+    await after.close()

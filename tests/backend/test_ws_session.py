@@ -247,3 +247,17 @@ async def test_connections_are_logged_without_tokens(server: Server) -> None:
     assert closed[0]["close_code"] == 1000
     assert "instance" in closed[0]
     assert board["edit_token"] not in server.logs()
+
+
+async def test_join_to_deleted_board_is_refused_with_4404(server: Server) -> None:
+    board = create_board(server.url)
+    httpx.delete(
+        f"{server.url}/api/boards/{board['id']}", headers=bearer(board["edit_token"])
+    )
+    client = await Client.open(server.ws_url(board["id"]))
+
+    await client.send({"type": "join", "token": board["view_token"]})
+
+    assert (await client.receive())["code"] == "board_deleted"
+    await client.connection.wait_closed()
+    assert client.close_code == 4404
