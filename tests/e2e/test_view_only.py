@@ -71,7 +71,7 @@ def test_view_only_browser_cannot_change_the_board(
     carol.expect_items(["Sticky note: Read me"])
 
 
-def test_home_page_lists_recent_boards_and_reopens_them(
+def test_home_page_lists_recent_boards_under_their_new_name_and_reopens_them(
     frontends: list[Frontend],
     new_page: Callable[[], Page],
     artifacts: Path,
@@ -79,12 +79,16 @@ def test_home_page_lists_recent_boards_and_reopens_them(
     alice = BoardPage(new_page())
     alice.create_board(frontends[0].url, "Retro notes")
     alice.add_sticky(640, 400, "Went well")
+    alice.page.get_by_test_id("board-name").click()
+    alice.page.get_by_label("Board name").fill("Retro, week 49")
+    alice.page.keyboard.press("Enter")
+    expect(alice.page.get_by_test_id("board-name")).to_have_text("Retro, week 49")
     alice.page.get_by_role("link", name="All boards").click()
 
-    recent = alice.page.get_by_role("listitem").filter(has_text="Retro notes")
+    recent = alice.page.get_by_role("listitem").filter(has_text="Retro, week 49")
     expect(recent).to_contain_text("can edit")
     alice.screenshot(artifacts / "home.png")
-    recent.get_by_role("link", name="Retro notes").click()
+    recent.get_by_role("link", name="Retro, week 49").click()
     alice.wait_live()
     alice.expect_items(["Sticky note: Went well"])
     expect(alice.page.get_by_test_id("copy-edit-link")).to_be_visible()
