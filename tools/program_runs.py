@@ -7,6 +7,7 @@ lists it in `SUPPORTED_CLOUDS`; its stacks are then covered with nothing to chan
 here.
 """
 
+import asyncio
 import importlib
 import importlib.util
 import sys
@@ -102,14 +103,45 @@ def stack_cloud_pairs() -> list[tuple[str, str]]:
     return [(stack, cloud) for cloud in implemented_clouds() for stack in stacks()]
 
 
+def ensure_event_loop() -> None:
+    """Give the main thread an event loop again if something took it away.
+
+    The Pulumi SDK's mocks wait on `asyncio.get_event_loop()`, which raises once an
+    earlier `asyncio.run()` (or an async test) has cleared the current loop.
+    """
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def program_run(stack: str, cloud: str) -> Any:
     """The program for `stack` on `cloud`, as `pulumi up` declares it under mocks
     (the harness's `ProgramRun`, cached once per process and shared with the
     program's own tests)."""
     harness_fixtures()
+    ensure_event_loop()
     import pulumi_harness
 
     return pulumi_harness.cached_run(stack, cloud, False)
+
+
+def fresh_run(stack: str, cloud: str, overrides: dict[str, Any]) -> Any:
+    """The program for `stack` on `cloud` with some settings overridden (not cached)."""
+    harness_fixtures()
+    ensure_event_loop()
+    import pulumi_harness
+
+    return pulumi_harness.run_program(stack, cloud=cloud, overrides=overrides)
+
+
+def component_run(declare: Any) -> Any:
+    """Resources declared by `declare()`, under the same mocks."""
+    harness_fixtures()
+    ensure_event_loop()
+    import pulumi_harness
+
+    return pulumi_harness.run_components(declare)
 
 
 def all_runs() -> Iterator[tuple[str, str, Any]]:

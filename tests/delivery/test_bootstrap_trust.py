@@ -25,7 +25,7 @@ def run(declare: Any) -> Any:
     with pytest.MonkeyPatch.context() as patch:
         for package in ("gcp", "azure-native"):
             patch.delitem(pulumi_harness._FAKES, package, raising=False)
-        return pulumi_harness.run_components(declare)
+        return program_runs.component_run(declare)
 
 
 @pytest.fixture(scope="module")

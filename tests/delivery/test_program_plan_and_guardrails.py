@@ -68,12 +68,9 @@ def test_every_guardrail_has_something_to_inspect(stack: str, cloud: str) -> Non
 
 @pytest.mark.parametrize("cloud", sorted({cloud for _, cloud in PAIRS}))
 def test_guardrails_stop_a_prod_stack_configured_like_staging(cloud: str) -> None:
-    from pulumi_harness import run_program
-
     # The program's configuration holds production to its rules through
     # `environment`; the guardrails go by the stack, so a prod stack told it is
     # staging is still stopped.
-    program_runs.harness_fixtures()
     weakened: dict[str, Any] = {
         "environment": "staging",
         "databaseDeletionProtection": False,
@@ -82,7 +79,7 @@ def test_guardrails_stop_a_prod_stack_configured_like_staging(cloud: str) -> Non
     if cloud in SHORT_RETENTION_ALLOWED:
         weakened["databaseBackupRetentionDays"] = 3
         expected.add("database-backups-retained")
-    run = run_program("prod", cloud=cloud, overrides=weakened)
+    run = program_runs.fresh_run("prod", cloud, weakened)
 
     violations = evaluate(planned("prod", run))
     assert expected <= {violation.policy for violation in violations}
