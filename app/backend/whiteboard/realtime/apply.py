@@ -35,8 +35,9 @@ def describe(error: ValidationError) -> str:
 
 
 def encoded_size(value: Any) -> int:
-    """Bytes of ``value`` as compact JSON."""
-    return len(json.dumps(value, separators=(",", ":")).encode())
+    """Bytes of ``value`` as PostgreSQL prints a jsonb value: UTF-8, with a space
+    after each comma and colon (numbers are kept to a form both print alike)."""
+    return len(json.dumps(value, ensure_ascii=False).encode())
 
 
 @dataclass
@@ -108,7 +109,7 @@ class BoardChanges:
         current = self._existing(element_id)
         self.elements[element_id] = None
         self.element_count -= 1
-        self.size_bytes -= encoded_size(current)
+        self.size_bytes = max(0, self.size_bytes - encoded_size(current))
 
     def _existing(self, element_id: str) -> Element:
         if element_id not in self.elements:
@@ -139,5 +140,5 @@ class BoardChanges:
         if self.size_bytes + growth > limits.max_board_bytes:
             limit = limits.max_board_bytes
             raise Rejected("too_large", f"a board holds at most {limit} bytes")
-        self.size_bytes += growth
+        self.size_bytes = max(0, self.size_bytes + growth)
         return body

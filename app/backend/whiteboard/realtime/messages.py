@@ -2,11 +2,12 @@
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from whiteboard.schemas.elements import (
     ClientId,
     Color,
+    Coordinate,
     ElementCreate,
     ElementUpdate,
     Point,
@@ -59,8 +60,8 @@ class Cursor(Message):
     """A cursor position."""
 
     type: Literal["cursor"]
-    x: FiniteFloat
-    y: FiniteFloat
+    x: Coordinate
+    y: Coordinate
 
 
 class Ping(Message):

@@ -2,17 +2,40 @@
 
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from whiteboard.schemas.text import PlainText
 
 ElementType = Literal["stroke", "rect", "ellipse", "line", "arrow", "text", "sticky"]
 ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Color = Annotated[str, Field(pattern=r"^(#[0-9a-fA-F]{6}|transparent)$")]
-Pressure = Annotated[float, Field(ge=0, le=1)]
-Point = tuple[FiniteFloat, FiniteFloat] | tuple[FiniteFloat, FiniteFloat, Pressure]
-StrokeWidth = Annotated[float, Field(ge=0, le=200)]
-FontSize = Annotated[float, Field(gt=0, le=1000)]
+
+# Numbers are kept to a range and a precision that PostgreSQL prints exactly as
+# Python does: otherwise 1e-300 takes 6 bytes here and 302 bytes in jsonb.
+COORDINATE_LIMIT = 10_000_000
+Z_LIMIT = 1_000_000_000_000_000
+DECIMALS = 2
+
+
+def to_canvas_precision(value: float) -> float:
+    """``value`` rounded to the stored precision (never ``-0.0``)."""
+    return round(value, DECIMALS) + 0.0
+
+
+def canvas_number(low: float, high: float) -> object:
+    """Constraints of a finite number in ``[low, high]``, rounded when stored."""
+    return Field(ge=low, le=high, allow_inf_nan=False)
+
+
+Rounded = AfterValidator(to_canvas_precision)
+Coordinate = Annotated[
+    float, canvas_number(-COORDINATE_LIMIT, COORDINATE_LIMIT), Rounded
+]
+StackOrder = Annotated[float, canvas_number(-Z_LIMIT, Z_LIMIT), Rounded]
+Pressure = Annotated[float, canvas_number(0, 1), Rounded]
+Point = tuple[Coordinate, Coordinate] | tuple[Coordinate, Coordinate, Pressure]
+StrokeWidth = Annotated[float, canvas_number(0, 200), Rounded]
+FontSize = Annotated[float, canvas_number(1, 1000), Rounded]
 
 BOXED_TYPES = {"rect", "ellipse", "text", "sticky"}
 TEXT_TYPES = {"text", "sticky"}
@@ -45,14 +68,14 @@ class ElementBase(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    x: FiniteFloat | None = None
-    y: FiniteFloat | None = None
-    w: FiniteFloat | None = None
-    h: FiniteFloat | None = None
+    x: Coordinate | None = None
+    y: Coordinate | None = None
+    w: Coordinate | None = None
+    h: Coordinate | None = None
     points: list[Point] | None = None
     text: PlainText | None = None
     style: Style = Field(default_factory=Style)
-    z: FiniteFloat = 0
+    z: StackOrder = 0
 
 
 class ElementCreate(ElementBase):
@@ -82,14 +105,14 @@ class ElementUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    x: FiniteFloat | None = None
-    y: FiniteFloat | None = None
-    w: FiniteFloat | None = None
-    h: FiniteFloat | None = None
+    x: Coordinate | None = None
+    y: Coordinate | None = None
+    w: Coordinate | None = None
+    h: Coordinate | None = None
     points: list[Point] | None = None
     text: PlainText | None = None
     style: StyleUpdate | None = None
-    z: FiniteFloat | None = None
+    z: StackOrder | None = None
 
 
 class ElementPublic(ElementCreate):
