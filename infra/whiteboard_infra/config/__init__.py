@@ -23,7 +23,7 @@ from whiteboard_infra.config.common import (
     CommonSettings,
     SettingsModel,
 )
-from whiteboard_infra.config.errors import ConfigError
+from whiteboard_infra.config.errors import ConfigError, refuse, secret_keys, shown
 from whiteboard_infra.config.gcp import GcpSettings
 
 NAMESPACE = "whiteboard"
@@ -87,27 +87,37 @@ def load_config() -> StackConfig:
     config = pulumi.Config(NAMESPACE)
     values = {key: config.get(key) for key in config_keys()}
     present = {key: value for key, value in values.items() if value is not None}
-    return parse_config(present, _set_keys())
+    return parse_config(present, _set_keys(), _secret_keys())
 
 
 def parse_config(
-    values: Mapping[str, str], set_keys: set[str] | None = None
+    values: Mapping[str, str],
+    set_keys: set[str] | None = None,
+    secret: set[str] | None = None,
 ) -> StackConfig:
     """Validate raw string values by key into a `StackConfig`.
 
     `set_keys` are all `whiteboard:` keys the stack sets; unknown ones (typos) are
-    refused rather than silently ignored.
+    refused rather than silently ignored. A refusal shows `(secret)` for the value
+    of a key in `secret` and of a key the model always keeps secret.
     """
+    with secret_keys((secret or set()) | _always_secret()):
+        return _parse(values, set_keys)
+
+
+def _parse(values: Mapping[str, str], set_keys: set[str] | None) -> StackConfig:
     known = config_keys()
     for key in sorted((set_keys or set()) - set(known)):
         raise ConfigError(f"whiteboard:{key} is refused: not a known setting")
 
     common = _validate(CommonSettings, values)
     if common.cloud not in SUPPORTED_CLOUDS:
-        raise ConfigError(
-            f"whiteboard:cloud={common.cloud} is refused: not yet supported; "
-            f"supported: {', '.join(SUPPORTED_CLOUDS)}"
+        error = refuse(
+            "cloud",
+            common.cloud,
+            f"not yet supported; supported: {', '.join(SUPPORTED_CLOUDS)}",
         )
+        raise ConfigError(str(error))
 
     cloud_model = CLOUD_SETTINGS[common.cloud]
     cloud = _validate(cloud_model, values)
@@ -133,10 +143,28 @@ def _one_line(error: ValidationError, values: Mapping[str, str]) -> str:
     if message.startswith("whiteboard:"):
         return message
     key = str(first["loc"][0]) if first["loc"] else "?"
-    value = values.get(key, "")
-    if key in ("databasePassword", "secretKey"):
-        value = "(secret)"
-    return f"whiteboard:{key}={value} is refused: {message}"
+    return f"whiteboard:{key}={shown(key, values.get(key, ''))} is refused: {message}"
+
+
+def _always_secret() -> set[str]:
+    """Keys whose fields are marked secret in the model, however they are set."""
+    return {
+        key
+        for key, field in config_keys().items()
+        if isinstance(field.json_schema_extra, dict)
+        and field.json_schema_extra.get("secret")
+    }
+
+
+def _secret_keys() -> set[str]:
+    """Keys under `whiteboard:` that the running stack marks secret."""
+    from_env = set(pulumi.runtime.config.get_config_secret_keys_env())
+    return {
+        key
+        for key in config_keys()
+        if pulumi.runtime.is_config_secret(f"{NAMESPACE}:{key}")
+        or f"{NAMESPACE}:{key}" in from_env
+    }
 
 
 def _set_keys() -> set[str]:

@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_pascal
 
 from whiteboard_infra.config.common import CommonSettings, SettingsModel
-from whiteboard_infra.config.errors import refuse
+from whiteboard_infra.config.errors import refuse, setting, shown
 
 ALB_IDLE_TIMEOUT_MAX_SECONDS = 4000
 """The longest idle timeout an Application Load Balancer accepts."""
@@ -186,7 +186,7 @@ class AwsSettings(SettingsModel):
                     f"aws{role.title()}MemoryMib",
                     memory,
                     f"Fargate offers {_fargate_memory_text(cpu)} with "
-                    f"whiteboard:aws{role.title()}Cpu={cpu}",
+                    + setting(f"aws{role.title()}Cpu", cpu),
                 )
 
         if common.websocket_idle_timeout_seconds > ALB_IDLE_TIMEOUT_MAX_SECONDS:
@@ -207,14 +207,18 @@ class AwsSettings(SettingsModel):
         usable = max_connections(self.database_instance_class)
         usable -= RESERVED_DATABASE_CONNECTIONS
         if peak > usable:
+            most = shown("backendMaxInstances", common.backend_max_instances)
+            surge = shown(
+                "awsDeploymentMaximumPercent", self.deployment_maximum_percent
+            )
+            pool = shown("databasePoolSize", common.database_pool_size)
             raise refuse(
                 "awsDatabaseInstanceClass",
                 self.database_instance_class,
                 f"allows {usable} backend connections but the backend can open "
-                f"{peak} (backendMaxInstances {common.backend_max_instances} x "
-                f"{self.deployment_maximum_percent}% during a deploy x "
-                f"(databasePoolSize {common.database_pool_size} + 1)); choose a "
-                "larger class or lower those",
+                f"{peak} (backendMaxInstances {most} x {surge}% during a deploy x "
+                f"(databasePoolSize {pool} + 1)); choose a larger class or lower "
+                "those",
             )
 
 

@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_pascal
 
 from whiteboard_infra.config.common import CommonSettings, SettingsModel
-from whiteboard_infra.config.errors import refuse
+from whiteboard_infra.config.errors import refuse, setting, shown
 
 GATEWAY_REQUEST_TIMEOUT_MAX_SECONDS = 86400
 """The longest request timeout an Application Gateway backend setting accepts."""
@@ -319,8 +319,8 @@ class AzureSettings(SettingsModel):
             raise refuse(
                 "azureGatewayMinCapacity",
                 self.gateway_min_capacity,
-                f"at most whiteboard:azureGatewayMaxCapacity="
-                f"{self.gateway_max_capacity}",
+                "at most "
+                + setting("azureGatewayMaxCapacity", self.gateway_max_capacity),
             )
 
     def _check_database(self, common: CommonSettings) -> None:
@@ -337,9 +337,9 @@ class AzureSettings(SettingsModel):
                 raise refuse(
                     "azureDatabaseSku",
                     self.database_sku,
-                    "Burstable sizes offer no read replicas "
-                    f"(whiteboard:databaseReadReplicas={common.database_read_replicas});"
-                    " choose a GeneralPurpose (D) or MemoryOptimized (E) size",
+                    "Burstable sizes offer no read replicas ("
+                    + setting("databaseReadReplicas", common.database_read_replicas)
+                    + "); choose a GeneralPurpose (D) or MemoryOptimized (E) size",
                 )
 
         replica_suffix = len(f"-replica-{common.database_read_replicas - 1}")
@@ -366,14 +366,15 @@ class AzureSettings(SettingsModel):
         usable = DATABASE_SKU_MAX_CONNECTIONS[self.database_sku]
         usable -= RESERVED_DATABASE_CONNECTIONS
         if peak > usable:
+            most = shown("backendMaxInstances", common.backend_max_instances)
+            pool = shown("databasePoolSize", common.database_pool_size)
             raise refuse(
                 "azureDatabaseSku",
                 self.database_sku,
                 f"allows {usable} backend connections but the backend can open "
-                f"{peak} (backendMaxInstances {common.backend_max_instances} x "
+                f"{peak} (backendMaxInstances {most} x "
                 f"{REVISION_SURGE_PERCENT}% while a new revision starts x "
-                f"(databasePoolSize {common.database_pool_size} + 1)); choose a "
-                "larger size or lower those",
+                f"(databasePoolSize {pool} + 1)); choose a larger size or lower those",
             )
 
     def _check_entry(self, common: CommonSettings) -> None:
@@ -403,7 +404,7 @@ class AzureSettings(SettingsModel):
             raise refuse(
                 "azureDnsZoneName",
                 self.dns_zone_name,
-                f"a zone that holds whiteboard:domainName={domain or '(empty)'}",
+                f"a zone that holds {setting('domainName', domain or '(empty)')}",
             )
 
         if bool(self.certificate_vault_id) != bool(self.certificate_name):

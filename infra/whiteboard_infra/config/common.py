@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel, to_snake
 
-from whiteboard_infra.config.errors import refuse
+from whiteboard_infra.config.errors import refuse, setting
 
 SUPPORTED_CLOUDS = ("aws", "gcp", "azure")
 """Clouds whose `deploy` exists; the others are accepted names that fail clearly."""
@@ -297,13 +297,13 @@ class CommonSettings(SettingsModel):
             raise refuse(
                 "backendMinInstances",
                 self.backend_min_instances,
-                f"at most whiteboard:backendMaxInstances={self.backend_max_instances}",
+                f"at most {setting('backendMaxInstances', self.backend_max_instances)}",
             )
         if self.database_max_storage_gib < self.database_storage_gib:
             raise refuse(
                 "databaseMaxStorageGib",
                 self.database_max_storage_gib,
-                f"at least whiteboard:databaseStorageGib={self.database_storage_gib}",
+                f"at least {setting('databaseStorageGib', self.database_storage_gib)}",
             )
         return self
 

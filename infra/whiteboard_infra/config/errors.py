@@ -1,6 +1,17 @@
 """The one error a bad stack configuration raises."""
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import pulumi
+
+HIDDEN = "(secret)"
+"""What a refusal shows instead of the value of a key the stack keeps secret."""
+
+_secret_keys: ContextVar[frozenset[str]] = ContextVar(
+    "whiteboard_secret_keys", default=frozenset()
+)
 
 
 class ConfigError(pulumi.RunError):
@@ -11,6 +22,35 @@ class ConfigError(pulumi.RunError):
     """
 
 
+@contextmanager
+def secret_keys(keys: Iterable[str]) -> Iterator[None]:
+    """While validating, show `(secret)` for these keys' values in every refusal."""
+    token = _secret_keys.set(frozenset(keys))
+    try:
+        yield
+    finally:
+        _secret_keys.reset(token)
+
+
+def shown(key: str, value: object) -> str:
+    """A setting's value as a refusal may print it."""
+    if key in _secret_keys.get():
+        return HIDDEN
+    return str(value)
+
+
+def setting(key: str, value: object) -> str:
+    """`whiteboard:<key>=<value>`, for a refusal that names another setting."""
+    return f"whiteboard:{key}={shown(key, value)}"
+
+
 def refuse(key: str, value: object, allowed: str) -> ValueError:
-    """The error for `whiteboard:<key>=<value>`, in the shape every check uses."""
-    return ValueError(f"whiteboard:{key}={value} is refused: {allowed}")
+    """The error for `whiteboard:<key>=<value>`, in the shape every check uses.
+
+    When the key is secret, its value is hidden in `allowed` too (a name built
+    from it, say).
+    """
+    text = str(value)
+    if key in _secret_keys.get() and text:
+        allowed = allowed.replace(text, HIDDEN)
+    return ValueError(f"{setting(key, value)} is refused: {allowed}")

@@ -16,7 +16,7 @@ from pydantic import ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_pascal
 
 from whiteboard_infra.config.common import CommonSettings, SettingsModel
-from whiteboard_infra.config.errors import refuse
+from whiteboard_infra.config.errors import refuse, setting, shown
 
 CLOUD_RUN_REQUEST_TIMEOUT_MAX_SECONDS = 3600
 """The longest a Cloud Run request may last; a WebSocket is one request, so this
@@ -299,7 +299,7 @@ class GcpSettings(SettingsModel):
                     f"gcp{role.title()}MemoryMib",
                     memory,
                     f"Cloud Run allows {low}-{high} MiB with "
-                    f"whiteboard:gcp{role.title()}Cpu={cpu}",
+                    + setting(f"gcp{role.title()}Cpu", cpu),
                 )
 
     def _check_cloud_run_limits(self, common: CommonSettings) -> None:
@@ -340,7 +340,7 @@ class GcpSettings(SettingsModel):
                 "gcpDatabaseTier",
                 self.database_tier,
                 f"runs only on Cloud SQL {edition}, not "
-                f"whiteboard:gcpDatabaseEdition={self.database_edition}",
+                + setting("gcpDatabaseEdition", self.database_edition),
             )
 
         recovery_days = POINT_IN_TIME_RECOVERY_MAX_DAYS[self.database_edition]
@@ -356,12 +356,13 @@ class GcpSettings(SettingsModel):
         peak = common.writer_connections_at_peak(CLOUD_RUN_DEPLOY_SURGE_PERCENT)
         usable = max_connections(self.database_tier) - RESERVED_DATABASE_CONNECTIONS
         if peak > usable:
+            most = shown("backendMaxInstances", common.backend_max_instances)
+            pool = shown("databasePoolSize", common.database_pool_size)
             raise refuse(
                 "gcpDatabaseTier",
                 self.database_tier,
                 f"allows {usable} backend connections but the backend can open "
-                f"{peak} (backendMaxInstances {common.backend_max_instances} x "
+                f"{peak} (backendMaxInstances {most} x "
                 f"{CLOUD_RUN_DEPLOY_SURGE_PERCENT}% during a deploy x "
-                f"(databasePoolSize {common.database_pool_size} + 1)); choose a "
-                "larger tier or lower those",
+                f"(databasePoolSize {pool} + 1)); choose a larger tier or lower those",
             )

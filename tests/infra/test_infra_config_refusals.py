@@ -1,0 +1,88 @@
+"""What every refusal looks like, whatever the cloud or the value: one line, and
+never the value of a key the stack keeps secret."""
+
+from typing import Any
+
+import pytest
+from pulumi_harness import STACKS, load_stack_config
+from whiteboard_infra.config import ConfigError
+
+CLOUDS = ("aws", "gcp", "azure")
+
+
+def refusal(
+    stack: str = "staging",
+    cloud: str = "aws",
+    overrides: dict[str, Any] | None = None,
+    secrets: dict[str, str] | None = None,
+) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_stack_config(stack, cloud=cloud, overrides=overrides, secrets=secrets)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("domainName", "Sup3rS3cret"),
+        ("resourcePrefix", "Sup3rS3cret"),
+        ("databaseName", "Sup3rS3cret"),
+        ("databasePoolSize", "31337"),
+        ("backendMaxInstances", "31337"),
+        ("logLevel", "Sup3rS3cret"),
+    ],
+)
+def test_secret_value_never_appears_in_a_refusal(
+    stack: str, cloud: str, key: str, value: str
+) -> None:
+    message = refusal(stack, cloud, secrets={key: value})
+    assert message.startswith(f"whiteboard:{key}=(secret) is refused:")
+    assert value not in message
+
+
+@pytest.mark.parametrize(
+    ("cloud", "key", "value"),
+    [
+        ("azure", "azureCertificateName", "S3cret_cert"),
+        ("azure", "azureRegistryName", "S3cret-registry"),
+        ("gcp", "gcpAlertEmail", "S3cret"),
+        ("gcp", "gcpProject", "S3cret"),
+        ("aws", "awsHostedZoneId", "S3cret"),
+    ],
+)
+def test_secret_cloud_setting_never_appears_in_a_refusal(
+    cloud: str, key: str, value: str
+) -> None:
+    message = refusal(cloud=cloud, secrets={key: value})
+    assert message.startswith(f"whiteboard:{key}=(secret) is refused:")
+    assert value not in message
+
+
+def test_secret_named_in_another_settings_refusal_is_hidden() -> None:
+    message = refusal(
+        cloud="azure",
+        overrides={
+            "azureDnsZoneName": "example.com",
+            "azureDnsZoneResourceGroup": "dns",
+        },
+        secrets={"domainName": "board.s3cret.org"},
+    )
+    assert message.startswith("whiteboard:azureDnsZoneName=example.com is refused:")
+    assert "whiteboard:domainName=(secret)" in message
+    assert "s3cret" not in message
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_secret_pool_size_is_hidden_in_the_connection_check(cloud: str) -> None:
+    message = refusal(cloud=cloud, secrets={"databasePoolSize": "90"})
+    assert "(databasePoolSize (secret) + 1)" in message
+    assert "90 + 1" not in message
+
+
+def test_secret_prefix_is_hidden_in_the_names_built_from_it() -> None:
+    message = refusal(cloud="aws", secrets={"resourcePrefix": "internal-s3cret"})
+    assert "s3cret" not in message
