@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from whiteboard.api import boards, health, ws
+from whiteboard.api.body_limit import BodyLimit
 from whiteboard.config import get_settings
 from whiteboard.lifecycle import bring_up, shut_down
 from whiteboard.logs import configure_logging
@@ -42,6 +43,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="whiteboard", lifespan=lifespan)
     app.state.services = None
     app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_middleware(BodyLimit)
     app.include_router(health.router)
     app.include_router(boards.router)
     app.include_router(ws.router)

@@ -11,7 +11,6 @@ from whiteboard.api.deps import (
     ViewGrant,
     error,
     limit_board_creation,
-    limit_body_size,
 )
 from whiteboard.links import LinkSigner
 from whiteboard.schemas.boards import (
@@ -23,7 +22,7 @@ from whiteboard.schemas.boards import (
     Snapshot,
 )
 
-router = APIRouter(prefix="/api/boards", dependencies=[Depends(limit_body_size)])
+router = APIRouter(prefix="/api/boards")
 
 
 def links_for(signer: LinkSigner, board_id: str, generation: int) -> BoardLinks:

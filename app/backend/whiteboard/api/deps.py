@@ -41,13 +41,6 @@ def limit_board_creation(request: Request, services: ServicesDep) -> None:
         raise error(429, "rate_limited", "too many boards created; try again later")
 
 
-def limit_body_size(request: Request, services: ServicesDep) -> None:
-    """Refuse request bodies above the message limit."""
-    length = request.headers.get("content-length", "0")
-    if length.isdigit() and int(length) > services.settings.max_message_bytes:
-        raise error(413, "too_large", "the request body is too large")
-
-
 async def view_grant(
     board_id: str,
     services: ServicesDep,
