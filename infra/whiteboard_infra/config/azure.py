@@ -190,7 +190,7 @@ class AzureSettings(SettingsModel):
     @field_validator("location")
     @classmethod
     def _location_name(cls, value: str) -> str:
-        if not _LOCATION.match(value):
+        if not _LOCATION.fullmatch(value):
             raise refuse(
                 "azureLocation", value, "an Azure region name such as westeurope"
             )
@@ -232,7 +232,7 @@ class AzureSettings(SettingsModel):
     @field_validator("database_server_name")
     @classmethod
     def _server_name(cls, value: str) -> str:
-        if value and not _SERVER_NAME.match(value):
+        if value and not _SERVER_NAME.fullmatch(value):
             raise refuse(
                 "azureDatabaseServerName",
                 value,
@@ -244,14 +244,14 @@ class AzureSettings(SettingsModel):
     @field_validator("registry_name")
     @classmethod
     def _registry_name(cls, value: str) -> str:
-        if value and not _REGISTRY_NAME.match(value):
+        if value and not _REGISTRY_NAME.fullmatch(value):
             raise refuse("azureRegistryName", value, "5-50 letters and digits only")
         return value
 
     @field_validator("key_vault_name")
     @classmethod
     def _key_vault_name(cls, value: str) -> str:
-        if value and not _KEY_VAULT_NAME.match(value):
+        if value and not _KEY_VAULT_NAME.fullmatch(value):
             raise refuse(
                 "azureKeyVaultName",
                 value,
@@ -263,7 +263,7 @@ class AzureSettings(SettingsModel):
     @field_validator("dns_zone_resource_group")
     @classmethod
     def _resource_group(cls, value: str) -> str:
-        if value and not _RESOURCE_GROUP.match(value):
+        if value and not _RESOURCE_GROUP.fullmatch(value):
             raise refuse(
                 "azureDnsZoneResourceGroup",
                 value,
@@ -274,7 +274,7 @@ class AzureSettings(SettingsModel):
     @field_validator("certificate_vault_id")
     @classmethod
     def _vault_id(cls, value: str) -> str:
-        if value and not _VAULT_ID.match(value):
+        if value and not _VAULT_ID.fullmatch(value):
             raise refuse(
                 "azureCertificateVaultId",
                 value,
@@ -286,7 +286,7 @@ class AzureSettings(SettingsModel):
     @field_validator("certificate_name")
     @classmethod
     def _certificate_name(cls, value: str) -> str:
-        if value and not _CERTIFICATE_NAME.match(value):
+        if value and not _CERTIFICATE_NAME.fullmatch(value):
             raise refuse(
                 "azureCertificateName", value, "1-127 letters, digits and hyphens"
             )
