@@ -217,6 +217,16 @@ class Session:
         except store.BoardGone:
             self._refuse(Refused("board_deleted", "this board was deleted"), 4404)
             return
+        except asyncpg.DataError as error:
+            # Validation should have caught it; say so per operation rather than
+            # dropping the connection, which a resending client would repeat.
+            log.error("batch not stored", board_id=self.board_id, error=str(error))
+            refused = {"status": "rejected", "code": "bad_message"}
+            refused["message"] = "the database refused a value in this batch"
+            ids = iter(op.op_id for op in valid)
+            results = [r or {"op_id": next(ids), **refused} for r in results]
+            self.outbox.put({"type": "ack", "results": results})
+            return
 
         applied = iter(outcome.results)
         merged = [result or next(applied) for result in results]
