@@ -42,6 +42,8 @@ def parse_message(text: str | None, max_bytes: int) -> ClientMessage:
         raw = json.loads(text)
     except ValueError:
         raise Refused("bad_json", "a message must be one JSON object") from None
+    except RecursionError:
+        raise Refused("bad_json", "a message is nested too deeply") from None
     if not isinstance(raw, dict) or raw.get("type") not in KNOWN_TYPES:
         raise Refused("bad_message", "unknown message type")
     try:
