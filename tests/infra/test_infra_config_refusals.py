@@ -8,6 +8,10 @@ from pulumi_harness import STACKS, load_stack_config
 from whiteboard_infra.config import ConfigError
 
 CLOUDS = ("aws", "gcp", "azure")
+VAULT_ID = (
+    "/subscriptions/3f2c1a9e-5b7d-4c11-9e42-8d0a6b1c2e3f/resourceGroups/certs/"
+    "providers/Microsoft.KeyVault/vaults/board-certs"
+)
 
 
 def refusal(
@@ -86,3 +90,47 @@ def test_secret_pool_size_is_hidden_in_the_connection_check(cloud: str) -> None:
 def test_secret_prefix_is_hidden_in_the_names_built_from_it() -> None:
     message = refusal(cloud="aws", secrets={"resourcePrefix": "internal-s3cret"})
     assert "s3cret" not in message
+
+
+@pytest.mark.parametrize(
+    ("cloud", "key", "value"),
+    [(cloud, "resourcePrefix", "whiteboard\n") for cloud in CLOUDS]
+    + [
+        ("aws", "databaseName", "whiteboard\n"),
+        ("aws", "databaseUser", "whiteboard\n"),
+        ("azure", "databaseName", "whiteboard\n"),
+        ("azure", "azureLocation", "westeurope\n"),
+        ("azure", "azureRegistryName", "myregistry\n"),
+        ("azure", "azureDatabaseServerName", "myserver\n"),
+        ("azure", "azureKeyVaultName", "board-vault\n"),
+        ("azure", "azureDnsZoneResourceGroup", "dns\n"),
+        ("azure", "azureCertificateName", "board-cert\n"),
+        ("azure", "azureCertificateVaultId", VAULT_ID + "\n"),
+    ],
+)
+def test_name_with_a_trailing_newline_is_refused_on_one_line(
+    cloud: str, key: str, value: str
+) -> None:
+    message = refusal(cloud=cloud, overrides={key: value})
+    assert message.startswith(f"whiteboard:{key}={value!r} is refused:")
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("value", ["a\nb", " padded", "tab\there", "cr\r"])
+def test_refused_value_is_quoted_and_escaped_on_one_line(
+    cloud: str, value: str
+) -> None:
+    message = refusal(cloud=cloud, overrides={"logLevel": value})
+    assert message.startswith(f"whiteboard:logLevel={value!r} is refused:")
+    assert "\r" not in message and "\t" not in message
+
+
+def test_refusal_naming_a_value_inside_its_reason_stays_on_one_line() -> None:
+    message = refusal(
+        cloud="azure",
+        overrides={
+            "azureDnsZoneName": "example.com\nx",
+            "azureDnsZoneResourceGroup": "dns",
+        },
+    )
+    assert message.startswith("whiteboard:azureDnsZoneName='example.com\\nx' is")

@@ -23,7 +23,13 @@ from whiteboard_infra.config.common import (
     CommonSettings,
     SettingsModel,
 )
-from whiteboard_infra.config.errors import ConfigError, refuse, secret_keys, shown
+from whiteboard_infra.config.errors import (
+    ConfigError,
+    one_line,
+    refuse,
+    secret_keys,
+    shown,
+)
 from whiteboard_infra.config.gcp import GcpSettings
 
 NAMESPACE = "whiteboard"
@@ -141,9 +147,10 @@ def _one_line(error: ValidationError, values: Mapping[str, str]) -> str:
     first = error.errors()[0]
     message = str(first["msg"]).removeprefix("Value error, ")
     if message.startswith("whiteboard:"):
-        return message
+        return one_line(message)
     key = str(first["loc"][0]) if first["loc"] else "?"
-    return f"whiteboard:{key}={shown(key, values.get(key, ''))} is refused: {message}"
+    value = shown(key, values.get(key, ""))
+    return f"whiteboard:{key}={value} is refused: {one_line(message)}"
 
 
 def _always_secret() -> set[str]:

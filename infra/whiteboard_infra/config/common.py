@@ -196,7 +196,7 @@ class CommonSettings(SettingsModel):
     @field_validator("resource_prefix")
     @classmethod
     def _prefix_is_a_name_every_cloud_accepts(cls, value: str) -> str:
-        if not 2 <= len(value) <= 20 or not _RESOURCE_PREFIX.match(value):
+        if not 2 <= len(value) <= 20 or not _RESOURCE_PREFIX.fullmatch(value):
             raise refuse(
                 "resourcePrefix",
                 value,
@@ -258,7 +258,7 @@ class CommonSettings(SettingsModel):
             if info.field_name == "database_name"
             else _RESERVED_DATABASE_USERS
         )
-        if len(value) > 63 or not _SQL_IDENTIFIER.match(value):
+        if len(value) > 63 or not _SQL_IDENTIFIER.fullmatch(value):
             raise refuse(
                 key,
                 value,

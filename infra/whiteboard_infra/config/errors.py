@@ -33,10 +33,20 @@ def secret_keys(keys: Iterable[str]) -> Iterator[None]:
 
 
 def shown(key: str, value: object) -> str:
-    """A setting's value as a refusal may print it."""
+    """A setting's value as a refusal may print it: on one line, quoted when it
+    holds a line break or another unprintable character or starts or ends with
+    white space."""
     if key in _secret_keys.get():
         return HIDDEN
-    return str(value)
+    text = str(value)
+    if text.isprintable() and text == text.strip():
+        return text
+    return repr(text)
+
+
+def one_line(text: str) -> str:
+    """`text` with every unprintable character (a line break, say) escaped."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def setting(key: str, value: object) -> str:
@@ -53,4 +63,4 @@ def refuse(key: str, value: object, allowed: str) -> ValueError:
     text = str(value)
     if key in _secret_keys.get() and text:
         allowed = allowed.replace(text, HIDDEN)
-    return ValueError(f"{setting(key, value)} is refused: {allowed}")
+    return ValueError(f"{setting(key, value)} is refused: {one_line(allowed)}")
