@@ -15,16 +15,18 @@ postgres_port=${POSTGRES_PORT:-5433}
 state=$root/.local
 logs=$state/logs
 
-scripts/setup.sh
-mkdir -p "$logs"
-command -v node >/dev/null || { echo "run-local: Node.js 20 is needed" >&2; exit 1; }
-
+# Refuse busy ports before spending minutes on setup.
 for port in "$app_port" "${backend_ports[@]}" "$postgres_port"; do
-  if .venv/bin/python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $port)) != 0)"; then
-    echo "run-local: port $port on 127.0.0.1 is already in use" >&2
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "run-local: port $port on 127.0.0.1 is already in use; choose others with" \
+      "WHITEBOARD_PORT, BACKEND_PORTS or POSTGRES_PORT" >&2
     exit 1
   fi
 done
+
+scripts/setup.sh
+mkdir -p "$logs"
+command -v node >/dev/null || { echo "run-local: Node.js 20 is needed" >&2; exit 1; }
 
 # A development signing key, made once and kept, so share links survive restarts.
 if [ ! -s "$state/secret_key" ]; then

@@ -4,7 +4,7 @@
 # end-to-end tests). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --test-tools
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
