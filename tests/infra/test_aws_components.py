@@ -367,7 +367,8 @@ def test_backend_container_gets_environment_secrets_and_drain_time() -> None:
     assert env["DATABASE_SSLMODE"] == "require"
     assert env["SHUTDOWN_GRACE_SECONDS"] == "20"
     assert env["ALLOWED_ORIGINS"] == "https://board.example.com"
-    assert env["FORWARDED_ALLOW_IPS"] == "*"
+    assert env["TRUSTED_PROXY_HOPS"] == "1"
+    assert "FORWARDED_ALLOW_IPS" not in env
     assert container["stopTimeout"] > 20
     assert {s["name"]: s["valueFrom"] for s in container["secrets"]} == {
         "DATABASE_PASSWORD": "arn:aws:secretsmanager:eu-west-1:1:secret:pw",

@@ -219,6 +219,14 @@ def test_backend_is_told_where_the_database_is(
     assert env["SHUTDOWN_GRACE_SECONDS"] == "8"
 
 
+def test_backend_takes_the_client_address_behind_gateway_and_ingress(
+    azure_run: ProgramRun,
+) -> None:
+    env = backend_env(azure_run)
+    assert env["TRUSTED_PROXY_HOPS"] == "2"
+    assert "FORWARDED_ALLOW_IPS" not in env
+
+
 def test_backend_secrets_are_references_never_values(azure_run: ProgramRun) -> None:
     env = backend_env(azure_run)
     assert env["DATABASE_PASSWORD"] == "database-password"

@@ -245,7 +245,8 @@ def test_backend_environment_follows_the_contract(run: ProgramRun) -> None:
     assert plain["DATABASE_SSLMODE"] == "require"
     assert plain["SHUTDOWN_GRACE_SECONDS"] == "8"
     assert plain["ALLOWED_ORIGINS"] == run.outputs["appUrl"]
-    assert plain["FORWARDED_ALLOW_IPS"] == "*"
+    assert plain["TRUSTED_PROXY_HOPS"] == "2"
+    assert "FORWARDED_ALLOW_IPS" not in variables
     assert "PORT" not in variables
     assert backend(run)["template"]["containers"][0]["ports"]["containerPort"] == 8000
 

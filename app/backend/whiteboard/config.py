@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     connections_per_minute_per_address: int = Field(default=120, ge=1)
     send_queue_messages: int = Field(default=1_000, ge=10)
     batch_frame_ms: int = Field(default=16, ge=1, le=1000)
+    # Proxies in front that append to X-Forwarded-For (0: use the socket peer).
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
     @field_validator("allowed_origins", "database_reader_hosts", mode="before")
     @classmethod

@@ -66,7 +66,8 @@ def run(settings: Settings | None = None) -> None:
         port=settings.port,
         ws_max_size=settings.ws_frame_limit_bytes,
         timeout_graceful_shutdown=max(1, int(grace / 4)),
-        proxy_headers=True,
+        # The client address comes from TRUSTED_PROXY_HOPS (whiteboard.addresses).
+        proxy_headers=False,
         log_config=None,
         access_log=False,
     )

@@ -43,10 +43,9 @@ class BackendEnvironment:
             "LOG_LEVEL": self.log_level,
             "SHUTDOWN_GRACE_SECONDS": str(self.shutdown_grace_seconds),
             "ALLOWED_ORIGINS": ",".join(self.allowed_origins),
-            # Only the load balancer can reach a task (its security group admits
-            # nothing else), so every peer is a trusted proxy: the client address
-            # comes from X-Forwarded-For, which per-address rate limits need.
-            "FORWARDED_ALLOW_IPS": "*",
+            # The ALB appends the address it was reached from to X-Forwarded-For;
+            # anything left of that entry came from the client and is not trusted.
+            "TRUSTED_PROXY_HOPS": "1",
         }
 
 

@@ -152,6 +152,10 @@ def deploy(config: StackConfig) -> DeployOutputs:
                 "ENVIRONMENT": common.environment,
                 "LOG_LEVEL": common.log_level,
                 "SHUTDOWN_GRACE_SECONDS": str(common.shutdown_grace_seconds),
+                # The gateway appends "<client>:<port>" to X-Forwarded-For and the
+                # Container Apps ingress then the gateway's own address: the client
+                # is second from the right.
+                "TRUSTED_PROXY_HOPS": "2",
             },
             backend_cpu_millicores=azure.backend_cpu_millicores,
             frontend_cpu_millicores=azure.frontend_cpu_millicores,

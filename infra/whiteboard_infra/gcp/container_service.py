@@ -247,9 +247,10 @@ def _backend_plain_env(args: ContainerServiceArgs) -> list[Any]:
         "LOG_LEVEL": args.log_level,
         "SHUTDOWN_GRACE_SECONDS": str(args.shutdown_grace_seconds),
         "ALLOWED_ORIGINS": args.app_url,
-        # Ingress admits only the load balancer, so every peer is a trusted proxy
-        # and the client address (for per-address limits) is in X-Forwarded-For.
-        "FORWARDED_ALLOW_IPS": "*",
+        # The external Application Load Balancer appends two entries to
+        # X-Forwarded-For, "<client>,<load balancer>": the client is second from
+        # the right, and anything further left came from the client itself.
+        "TRUSTED_PROXY_HOPS": "2",
     }
     return [{"name": key, "value": value} for key, value in plain.items()]
 

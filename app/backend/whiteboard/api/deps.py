@@ -8,6 +8,7 @@ from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket
 
 from whiteboard import store
+from whiteboard.addresses import client_address
 from whiteboard.links import Grant
 from whiteboard.services import Services
 
@@ -30,14 +31,11 @@ def get_services(connection: HTTPConnection) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def client_address(connection: HTTPConnection) -> str:
-    """The client's address (as given by a trusted proxy, if any)."""
-    return connection.client.host if connection.client else "unknown"
-
-
 def limit_board_creation(request: Request, services: ServicesDep) -> None:
     """Refuse board creation beyond the per-address rate."""
-    if not services.limiters.board_creation.allow(client_address(request)):
+    if not services.limiters.board_creation.allow(
+        client_address(request, services.settings.trusted_proxy_hops)
+    ):
         raise error(429, "rate_limited", "too many boards created; try again later")
 
 
@@ -80,5 +78,7 @@ def check_origin(websocket: WebSocket, services: ServicesDep) -> None:
 
 def limit_connections(websocket: WebSocket, services: ServicesDep) -> None:
     """Refuse WebSocket connections beyond the per-address rate."""
-    if not services.limiters.connections.allow(client_address(websocket)):
+    if not services.limiters.connections.allow(
+        client_address(websocket, services.settings.trusted_proxy_hops)
+    ):
         raise WebSocketException(1008, "rate_limited")
