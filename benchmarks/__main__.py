@@ -41,6 +41,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--drawing-fraction", type=float, default=0.1)
     parser.add_argument("--rate", type=float, default=20.0, help="messages/s")
+    parser.add_argument(
+        "--stroke-messages",
+        type=int,
+        default=20,
+        help="live messages per stroke before its add operation",
+    )
     parser.add_argument("--duration", type=float, default=30.0, help="seconds")
     parser.add_argument("--processes", type=int, default=2, help="load processes")
     parser.add_argument("--profile", action="store_true", help="py-spy instance 0")
@@ -79,6 +85,7 @@ def _run_load(args: argparse.Namespace, work_dir: Path) -> list[dict[str, Any]]:
             clients=clients,
             drawing_fraction=args.drawing_fraction,
             messages_per_second=args.rate,
+            messages_per_stroke=args.stroke_messages,
             duration_seconds=5.0 if args.quick else args.duration,
             processes=args.processes,
             batch=not args.no_batch,
