@@ -76,6 +76,8 @@ STRICT_SETTINGS = {
     "max_batch_ops": "5",
     "messages_per_second": "5",
     "message_burst": "15",
+    "ops_per_second": "1",
+    "ops_burst": "10",
 }
 
 # A server allowing two boards and two connections per address and minute.

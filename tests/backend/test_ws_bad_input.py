@@ -147,6 +147,21 @@ async def test_too_many_messages_are_rate_limited(strict_server: Server) -> None
     await bystander.close()
 
 
+async def test_too_many_operations_are_rate_limited_whatever_the_messages(
+    strict_server: Server,
+) -> None:
+    client, _ = await editor(strict_server)
+    batches = [[add(f"o{b}{i}", rect(f"r{b}{i}")) for i in range(5)] for b in range(3)]
+
+    for batch in batches:
+        await client.send({"type": "ops", "ops": batch})
+    error = await client.receive_type("error")
+
+    assert error["code"] == "rate_limited"
+    assert await client.is_alive()
+    await client.close()
+
+
 async def test_messages_before_join_are_refused(strict_server: Server) -> None:
     board = create_board(strict_server.url)
     client = await Client.open(strict_server.ws_url(board["id"]))

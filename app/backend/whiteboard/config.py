@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     replay_limit: int = Field(default=1_000, ge=1)
     messages_per_second: float = Field(default=60, gt=0)
     message_burst: int = Field(default=120, ge=1)
+    ops_per_second: float = Field(default=200, gt=0)
+    ops_burst: int = Field(default=1_000, ge=1)
     presence_interval_ms: int = Field(default=50, ge=10)
     boards_per_minute_per_address: int = Field(default=30, ge=1)
     connections_per_minute_per_address: int = Field(default=120, ge=1)
@@ -71,6 +73,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "MAX_MESSAGE_BYTES must stay below WS_FRAME_LIMIT_BYTES, so that an "
                 "oversized message gets an error instead of a dropped connection"
+            )
+        if self.ops_burst < self.max_batch_ops:
+            raise ValueError(
+                "OPS_BURST must be at least MAX_BATCH_OPS, or a full batch could "
+                "never be accepted"
             )
         if self.environment == "development":
             return self

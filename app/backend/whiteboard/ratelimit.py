@@ -18,14 +18,14 @@ class TokenBucket:
         self.tokens = burst
         self.updated = time.monotonic()
 
-    def take(self) -> bool:
-        """Use one token if there is one."""
+    def take(self, count: int = 1) -> bool:
+        """Use ``count`` tokens if there are that many; otherwise use none."""
         now = time.monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
-        if self.tokens < 1:
+        if self.tokens < count:
             return False
-        self.tokens -= 1
+        self.tokens -= count
         return True
 
 

@@ -49,6 +49,10 @@ class Session:
         rate, burst = self.settings.messages_per_second, self.settings.message_burst
         self._bucket = TokenBucket(rate, burst)
         self._cursor_bucket = TokenBucket(rate, burst)
+        # Operations cost work by the number, whatever the number of messages.
+        self._ops_bucket = TokenBucket(
+            self.settings.ops_per_second, self.settings.ops_burst
+        )
         self._last_rate_error = 0.0
 
     # What the hub calls.
@@ -201,6 +205,10 @@ class Session:
         if len(message.ops) > self.settings.max_batch_ops:
             limit = self.settings.max_batch_ops
             raise Refused("too_large", f"a batch holds at most {limit} operations")
+
+        if not self._ops_bucket.take(len(message.ops)):
+            rate = self.settings.ops_per_second
+            raise Refused("rate_limited", f"at most {rate:g} operations a second")
 
         valid, results = parse_ops(message.ops)
         if not valid:
