@@ -48,7 +48,7 @@ def uses_lines() -> list[tuple[Path, str]]:
 def checkov_results() -> dict[str, subprocess.CompletedProcess[str]]:
     """Checkov over the workflows and over the Dockerfiles, both runs at once (most
     of their time is checkov starting up)."""
-    assert CHECKOV.exists(), "checkov is missing: run scripts/setup.sh"
+    assert CHECKOV.exists(), "checkov is missing: run scripts/setup.sh --test-tools"
     dockerfiles = sorted((ROOT / "app").glob("*/Dockerfile"))
     assert dockerfiles, "no Dockerfile under app/"
     scans = {
