@@ -294,6 +294,13 @@ def _run(
     run = ProgramRun(preview=preview)
     mocks = _Mocks(preview)
 
+    # The SDK waits on the current event loop, which an earlier asyncio.run() (an
+    # async test, a tool) leaves unset.
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
     # Start from a clean runtime: no root stack, no pending outputs, this config.
     pulumi_settings.ROOT.set(None)
     pulumi_settings.SETTINGS.outputs.clear()

@@ -1,0 +1,13 @@
+"""The harness itself: it must run the program whatever ran before it."""
+
+import asyncio
+
+from pulumi_harness import run_program
+
+
+def test_program_runs_after_an_earlier_asyncio_run_cleared_the_loop() -> None:
+    asyncio.run(asyncio.sleep(0))
+
+    run = run_program("staging", cloud="aws")
+
+    assert run.of_type("aws:ecs/service:Service")
