@@ -497,3 +497,14 @@ def test_a_domain_gives_https_and_wss_urls() -> None:
     assert ports == [80, 443]
     env = {v["name"]: v["value"] for v in backend_container(run)["environment"]}
     assert env["ALLOWED_ORIGINS"] == "https://board.example.com"
+
+
+def test_database_host_override_makes_the_restored_database_the_only_one() -> None:
+    run = run_program(
+        "prod", overrides={"databaseHostOverride": "restored.db.internal"}
+    )
+    env = {v["name"]: v["value"] for v in backend_container(run)["environment"]}
+    assert replicas(run)
+    assert env["DATABASE_HOST"] == "restored.db.internal"
+    assert env["DATABASE_PORT"] == "5432"
+    assert env["DATABASE_READER_HOSTS"] == ""

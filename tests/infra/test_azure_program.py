@@ -373,3 +373,15 @@ def test_refused_settings_stop_the_program(overrides: dict, start: str) -> None:
 
 def test_both_stacks_are_covered() -> None:
     assert set(STACKS) == {"staging", "prod"}
+
+
+def test_database_host_override_makes_the_restored_database_the_only_one() -> None:
+    restored = "wb-prod-pg-pitr-202612040930.postgres.database.azure.com"
+    run = run_program(
+        "prod", cloud="azure", overrides={"databaseHostOverride": restored}
+    )
+    env = backend_env(run)
+    assert replicas(run)
+    assert env["DATABASE_HOST"] == restored
+    assert env["DATABASE_PORT"] == "5432"
+    assert env["DATABASE_READER_HOSTS"] == ""

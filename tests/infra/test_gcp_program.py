@@ -437,3 +437,13 @@ def test_preview_knows_the_shape_but_not_computed_values(preview: ProgramRun) ->
         assert len(preview.of_type(token)) == 1, token
     assert is_unknown(env(backend(preview))["DATABASE_HOST"]["value"])
     assert backend(preview)["template"]["timeout"] == "3600s"
+
+
+def test_database_host_override_with_a_port_replaces_writer_and_readers() -> None:
+    run = run_program(
+        "prod", cloud="gcp", overrides={"databaseHostOverride": "10.9.8.7:6432"}
+    )
+    plain = {name: v.get("value") for name, v in env(backend(run)).items()}
+    assert plain["DATABASE_HOST"] == "10.9.8.7"
+    assert plain["DATABASE_PORT"] == "6432"
+    assert plain["DATABASE_READER_HOSTS"] == ""

@@ -134,3 +134,16 @@ def test_refusal_naming_a_value_inside_its_reason_stays_on_one_line() -> None:
         },
     )
     assert message.startswith("whiteboard:azureDnsZoneName='example.com\\nx' is")
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize(
+    "value",
+    ["db host", "db.internal:", "db.internal:0", "db.internal:70000", "-db", "a..b"],
+)
+def test_malformed_database_host_override_is_refused_on_one_line(
+    cloud: str, value: str
+) -> None:
+    message = refusal(cloud=cloud, overrides={"databaseHostOverride": value})
+    assert message.startswith(f"whiteboard:databaseHostOverride={value} is refused:")
+    assert "host name" in message

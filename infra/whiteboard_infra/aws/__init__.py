@@ -134,8 +134,11 @@ def deploy(config: StackConfig) -> DeployOutputs:
             routing=load_balancer.routing,
             app_url=load_balancer.app_url,
             database_security_group_id=database.security_group_id,
-            database_host=database.writer_address,
-            database_reader_hosts=database.reader_addresses,
+            database_host=common.database_override_host or database.writer_address,
+            database_reader_hosts=(
+                [] if common.database_override_host else database.reader_addresses
+            ),
+            database_port=common.database_port,
             database_identifiers=database.instance_identifiers,
             database_storage_gib=common.database_storage_gib,
             backend_image=registry.images["backend"],

@@ -104,6 +104,8 @@ class ContainerServiceArgs:
     """Tasks a deploy may run beside the desired count, in percent (default 200)."""
     log_retention_days: int = 14
     """Days CloudWatch keeps container logs (default 14)."""
+    database_port: int = POSTGRES_PORT
+    """The writer's port (`DATABASE_PORT`, default 5432)."""
 
 
 class ContainerService(pulumi.ComponentResource):
@@ -275,7 +277,7 @@ class ContainerService(pulumi.ComponentResource):
         environment = BackendEnvironment(
             port=BACKEND_PORT,
             database_host=host,
-            database_port=POSTGRES_PORT,
+            database_port=args.database_port,
             database_name=args.database_name,
             database_user=args.database_user,
             database_reader_hosts=list(reader_hosts),
@@ -334,8 +336,8 @@ class ContainerService(pulumi.ComponentResource):
                 security_group_id=group.id,
                 referenced_security_group_id=args.database_security_group_id,
                 ip_protocol="tcp",
-                from_port=POSTGRES_PORT,
-                to_port=POSTGRES_PORT,
+                from_port=args.database_port,
+                to_port=args.database_port,
                 description="to the database",
                 opts=child,
             )
@@ -344,8 +346,8 @@ class ContainerService(pulumi.ComponentResource):
                 security_group_id=args.database_security_group_id,
                 referenced_security_group_id=group.id,
                 ip_protocol="tcp",
-                from_port=POSTGRES_PORT,
-                to_port=POSTGRES_PORT,
+                from_port=args.database_port,
+                to_port=args.database_port,
                 description="from the backend",
                 opts=child,
             )

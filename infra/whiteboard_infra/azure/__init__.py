@@ -142,11 +142,15 @@ def deploy(config: StackConfig) -> DeployOutputs:
             backend_image=registry.images["backend"],
             frontend_image=registry.images["frontend"],
             backend_environment={
-                "DATABASE_HOST": database.writer_host,
-                "DATABASE_PORT": "5432",
+                "DATABASE_HOST": common.database_override_host or database.writer_host,
+                "DATABASE_PORT": str(common.database_port),
                 "DATABASE_NAME": common.database_name,
                 "DATABASE_USER": common.database_user,
-                "DATABASE_READER_HOSTS": database.reader_hosts.apply(",".join),
+                "DATABASE_READER_HOSTS": (
+                    ""
+                    if common.database_override_host
+                    else database.reader_hosts.apply(",".join)
+                ),
                 "DATABASE_SSLMODE": "require",
                 "DATABASE_POOL_SIZE": str(common.database_pool_size),
                 "ENVIRONMENT": common.environment,

@@ -27,6 +27,9 @@ SUPPORTED_CLOUDS = ("aws", "gcp", "azure")
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731)
 """Retention periods every cloud's log store accepts (CloudWatch's list, shortened)."""
 
+POSTGRES_PORT = 5432
+"""The port every cloud's managed PostgreSQL listens on."""
+
 _RESOURCE_PREFIX = re.compile(r"^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$")
 _SQL_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _RESERVED_DATABASE_USERS = {"rdsadmin", "rdsrepladmin", "rds_superuser", "public"}
@@ -186,6 +189,12 @@ class CommonSettings(SettingsModel):
         description="Refuse to delete the database, in the cloud and in Pulumi "
         "(`protect`); deleting also takes a final snapshot.",
     )
+    database_host_override: str = Field(
+        default="",
+        description="Host name, or `host:port`, of a restored database the backend "
+        "uses as its writer (`DATABASE_HOST`) instead of the stack's own; "
+        "`DATABASE_READER_HOSTS` is then empty. Empty: the stack's own database.",
+    )
     database_password: SecretStr | None = secret(
         "Password of the database user. Unset: generated and kept in the stack state."
     )
@@ -269,6 +278,27 @@ class CommonSettings(SettingsModel):
             raise refuse(key, value, "a name the database does not reserve for itself")
         return value
 
+    @field_validator("database_host_override")
+    @classmethod
+    def _override_is_a_host(cls, value: str) -> str:
+        host, colon, port = value.partition(":")
+        labels = host.split(".")
+        valid_host = len(host) <= 253 and all(
+            re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", label)
+            for label in labels
+        )
+        valid_port = not colon or (
+            port.isascii() and port.isdigit() and 1 <= int(port) <= 65535
+        )
+        if value and not (valid_host and valid_port):
+            raise refuse(
+                "databaseHostOverride",
+                value,
+                "a host name such as restored.db.internal, optionally with :port "
+                "(1-65535)",
+            )
+        return value
+
     @field_validator("database_password")
     @classmethod
     def _password_the_database_accepts(cls, value: SecretStr | None) -> Any:
@@ -327,6 +357,17 @@ class CommonSettings(SettingsModel):
                     key, str(value).lower(), f"{allowed} when environment=production"
                 )
         return self
+
+    @property
+    def database_override_host(self) -> str:
+        """The restored writer's host name; empty when the stack's own is used."""
+        return self.database_host_override.partition(":")[0]
+
+    @property
+    def database_port(self) -> int:
+        """The writer's port: the override's, else PostgreSQL's 5432."""
+        port = self.database_host_override.partition(":")[2]
+        return int(port) if port else POSTGRES_PORT
 
     def writer_connections_at_peak(self, surge_percent: int) -> int:
         """Connections all backends hold to the writer when everything runs at once.

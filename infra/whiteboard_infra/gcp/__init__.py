@@ -127,8 +127,11 @@ def deploy(config: StackConfig) -> DeployOutputs:
             frontend_image=registry.images["frontend"],
             secret_ids=dict(secrets.secret_ids),
             app_url=load_balancer.app_url,
-            database_host=database.writer_address,
-            database_reader_hosts=database.reader_addresses,
+            database_host=common.database_override_host or database.writer_address,
+            database_reader_hosts=(
+                [] if common.database_override_host else database.reader_addresses
+            ),
+            database_port=common.database_port,
             database_name=common.database_name,
             database_user=common.database_user,
             database_pool_size=common.database_pool_size,
