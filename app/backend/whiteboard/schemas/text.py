@@ -1,7 +1,8 @@
-"""Plain-text fields: markup is refused rather than stored.
+"""Plain-text fields: stored and sent as typed, markup-like text included.
 
-NUL characters and unpaired UTF-16 surrogates are refused too: PostgreSQL cannot
-store the first, and the second is not text at all.
+Nothing renders text as HTML: the frontend draws it on a canvas and escapes it in
+SVG exports. NUL characters and unpaired UTF-16 surrogates are refused, though:
+PostgreSQL cannot store the first, and the second is not text at all.
 """
 
 import re
@@ -9,8 +10,6 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-# A tag such as <b>, </div> or <img ...>, a comment or a processing instruction.
-MARKUP = re.compile(r"<[/!?]?[A-Za-z][^<>]*>|<!--|<\?")
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -21,13 +20,4 @@ def refuse_unstorable(value: str) -> str:
     return value
 
 
-def refuse_markup(value: str) -> str:
-    """Return ``value`` unless it contains markup."""
-    if MARKUP.search(value):
-        raise ValueError("must be plain text: markup such as <tag> is refused")
-    return value
-
-
-PlainText = Annotated[
-    str, AfterValidator(refuse_unstorable), AfterValidator(refuse_markup)
-]
+PlainText = Annotated[str, AfterValidator(refuse_unstorable)]
