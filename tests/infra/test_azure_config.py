@@ -302,3 +302,21 @@ def test_log_retention_is_held_to_what_log_analytics_accepts(
     requested: int, kept: int
 ) -> None:
     assert log_analytics_retention_days(requested) == kept
+
+
+@pytest.mark.parametrize("requested", [32769, 40000, 65536])
+def test_storage_beyond_the_largest_azure_size_is_refused(requested: int) -> None:
+    assert refusal(databaseStorageGib=requested, databaseMaxStorageGib=65536) == (
+        f"whiteboard:databaseStorageGib={requested} is refused: at most 32768 on "
+        "Azure Database for PostgreSQL, its largest storage size"
+    )
+
+
+@pytest.mark.parametrize("requested", [20000, 32768])
+def test_storage_up_to_32_tib_is_provisioned_never_smaller(requested: int) -> None:
+    config = load_stack_config(
+        "staging",
+        cloud="azure",
+        overrides={"databaseStorageGib": requested, "databaseMaxStorageGib": 65536},
+    )
+    assert database_storage_gib(config.common.database_storage_gib) == 32768

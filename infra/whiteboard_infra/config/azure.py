@@ -54,8 +54,9 @@ DATABASE_SKU_MAX_CONNECTIONS: dict[str, int] = _BURSTABLE | {
 """Default max_connections of each flexible server compute size this program
 accepts, as Azure documents them (its server-parameter defaults)."""
 
-DATABASE_STORAGE_SIZES_GIB = (32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384)
-"""Storage sizes a flexible server offers (premium SSD), in GiB."""
+DATABASE_STORAGE_SIZES_GIB = tuple(32 * 2**step for step in range(11))
+"""Storage sizes a flexible server offers on premium SSD, in GiB: 32 up to
+32768 (32 TiB), each twice the one before."""
 
 LOG_ANALYTICS_RETENTION_DAYS = range(30, 731)
 """Retention a Log Analytics workspace on pay-as-you-go accepts, in days."""
@@ -80,11 +81,12 @@ def database_tier(sku: str) -> str:
 
 
 def database_storage_gib(requested_gib: int) -> int:
-    """The smallest storage size a flexible server offers that holds the request."""
-    return next(
-        (size for size in DATABASE_STORAGE_SIZES_GIB if size >= requested_gib),
-        DATABASE_STORAGE_SIZES_GIB[-1],
-    )
+    """The smallest storage size a flexible server offers that holds the request;
+    ValueError when the request is beyond the largest (the config refuses it)."""
+    for size in DATABASE_STORAGE_SIZES_GIB:
+        if size >= requested_gib:
+            return size
+    raise ValueError(f"no flexible server storage size holds {requested_gib} GiB")
 
 
 def log_analytics_retention_days(requested_days: int) -> int:
@@ -352,6 +354,15 @@ class AzureSettings(SettingsModel):
                 self.database_server_name,
                 f"at most {63 - replica_suffix} characters, so that the read "
                 f"replicas' names (<name>-replica-<n>) stay within 63",
+            )
+
+        largest = DATABASE_STORAGE_SIZES_GIB[-1]
+        if common.database_storage_gib > largest:
+            raise refuse(
+                "databaseStorageGib",
+                common.database_storage_gib,
+                f"at most {largest} on Azure Database for PostgreSQL, its largest "
+                "storage size",
             )
 
         days = common.database_backup_retention_days
