@@ -320,3 +320,25 @@ def test_storage_up_to_32_tib_is_provisioned_never_smaller(requested: int) -> No
         overrides={"databaseStorageGib": requested, "databaseMaxStorageGib": 65536},
     )
     assert database_storage_gib(config.common.database_storage_gib) == 32768
+
+
+@pytest.mark.parametrize(
+    "user",
+    ["admin", "administrator", "azure_superuser", "azure_pg_admin", "root", "guest"],
+)
+def test_database_user_azure_refuses_as_administrator_login_is_refused(
+    user: str,
+) -> None:
+    assert refusal(databaseUser=user).startswith(
+        f"whiteboard:databaseUser={user} is refused: a name Azure accepts as the "
+        "server's administrator login"
+    )
+
+
+@pytest.mark.parametrize("user", ["public", "pg_owner"])
+def test_database_user_every_cloud_reserves_is_refused_on_azure(user: str) -> None:
+    assert refusal(databaseUser=user).startswith(f"whiteboard:databaseUser={user} is")
+
+
+def test_administrator_logins_azure_refuses_still_load_on_aws() -> None:
+    assert load_stack_config("staging", overrides={"databaseUser": "admin"})

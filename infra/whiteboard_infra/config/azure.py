@@ -58,6 +58,18 @@ DATABASE_STORAGE_SIZES_GIB = tuple(32 * 2**step for step in range(11))
 """Storage sizes a flexible server offers on premium SSD, in GiB: 32 up to
 32768 (32 TiB), each twice the one before."""
 
+RESERVED_ADMINISTRATOR_LOGINS = {
+    "admin",
+    "administrator",
+    "azure_pg_admin",
+    "azure_superuser",
+    "guest",
+    "public",
+    "root",
+}
+"""Names Azure refuses as a flexible server's administrator login, which is the
+user the backend connects as; names starting `pg_` are refused as well."""
+
 LOG_ANALYTICS_RETENTION_DAYS = range(30, 731)
 """Retention a Log Analytics workspace on pay-as-you-go accepts, in days."""
 
@@ -326,6 +338,15 @@ class AzureSettings(SettingsModel):
             )
 
     def _check_database(self, common: CommonSettings) -> None:
+        user = common.database_user
+        if user in RESERVED_ADMINISTRATOR_LOGINS or user.startswith("pg_"):
+            raise refuse(
+                "databaseUser",
+                user,
+                "a name Azure accepts as the server's administrator login: not "
+                f"{', '.join(sorted(RESERVED_ADMINISTRATOR_LOGINS))} or pg_*",
+            )
+
         if self.database_tier == "Burstable":
             if common.database_high_availability:
                 raise refuse(
