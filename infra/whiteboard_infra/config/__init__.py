@@ -9,6 +9,7 @@ with the cloud's name and a `check_with(common)` method, add it to `CLOUD_SETTIN
 and as a field of `StackConfig`, and add the cloud to `SUPPORTED_CLOUDS`.
 """
 
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -66,6 +67,8 @@ __all__ = [
 
 
 Settings = TypeVar("Settings", bound=SettingsModel)
+
+_DECIMAL_INTEGER = re.compile(r"-?[0-9]+")
 
 
 class StackConfig(BaseModel):
@@ -135,12 +138,31 @@ def _parse(values: Mapping[str, str], set_keys: set[str] | None) -> StackConfig:
 
 
 def _validate(model: type[Settings], values: Mapping[str, str]) -> Settings:
-    fields = {field.alias for field in model.model_fields.values()}
+    fields = {field.alias: field for field in model.model_fields.values()}
     mine = {key: value for key, value in values.items() if key in fields}
+    for key, value in mine.items():
+        _check_spelling(key, value, fields[key].annotation)
     try:
         return model.model_validate(mine)
     except ValidationError as error:
         raise ConfigError(_one_line(error, mine)) from None
+
+
+def _check_spelling(key: str, value: str, annotation: Any) -> None:
+    """Refuse a boolean other than true/false and an integer other than plain
+    decimal digits.
+
+    Stack values arrive as text, which pydantic would read leniently: "yes", "on"
+    or "0" as booleans, " 10 ", "10.0" or "1_0" as integers. Pulumi's own typed
+    config accepts only true/false and digits, and so does this program.
+    """
+    if not isinstance(value, str):
+        return
+    if annotation is bool and value.lower() not in ("true", "false"):
+        raise ConfigError(str(refuse(key, value, "true or false")))
+    if annotation is int and not _DECIMAL_INTEGER.fullmatch(value):
+        allowed = "a whole number in decimal digits, e.g. 10"
+        raise ConfigError(str(refuse(key, value, allowed)))
 
 
 def _one_line(error: ValidationError, values: Mapping[str, str]) -> str:
