@@ -121,6 +121,24 @@ def test_board_name_that_looks_like_markup_is_stored_as_typed(server: Server) ->
     assert response.json()["name"] == "<script>alert(1)</script>"
 
 
+def test_blank_board_name_is_refused(server: Server) -> None:
+    response = httpx.post(f"{server.url}/api/boards", json={"name": "   "})
+
+    assert response.status_code == 422
+    assert "besides spaces" in response.json()["detail"]["message"]
+
+
+def test_board_name_over_100_characters_is_refused_with_its_limit(
+    server: Server,
+) -> None:
+    too_long = httpx.post(f"{server.url}/api/boards", json={"name": "x" * 101})
+    padded = httpx.post(f"{server.url}/api/boards", json={"name": f"  {'y' * 100} "})
+
+    assert too_long.status_code == 422
+    assert "at most 100 characters" in too_long.json()["detail"]["message"]
+    assert padded.json()["name"] == "y" * 100
+
+
 def test_oversized_request_body_is_refused(server: Server) -> None:
     response = httpx.post(
         f"{server.url}/api/boards", json={"name": "x" * 300_000}, timeout=10

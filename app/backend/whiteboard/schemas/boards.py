@@ -3,15 +3,26 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from whiteboard.schemas.text import PlainText
 
 NAME_MAX_CHARS = 100
 
-BoardName = Annotated[
-    PlainText, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
-]
+
+def trimmed_name(value: str) -> str:
+    """A board name without surrounding spaces, once it is known to fit."""
+    name = value.strip()
+    if not name:
+        raise ValueError("a board name needs at least one character besides spaces")
+    if len(name) > NAME_MAX_CHARS:
+        raise ValueError(
+            f"a board name is at most {NAME_MAX_CHARS} characters, not {len(name)}"
+        )
+    return name
+
+
+BoardName = Annotated[PlainText, AfterValidator(trimmed_name)]
 
 
 class BoardBase(BaseModel):
