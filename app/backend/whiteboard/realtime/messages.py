@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, TypeAdapter
 
 from whiteboard.schemas.elements import (
     ClientId,
@@ -34,10 +34,10 @@ class Join(Message):
 
     type: Literal["join"]
     token: Annotated[str, Field(max_length=512)]
-    last_seq: Annotated[int, Field(ge=0)] | None = None
+    last_seq: Annotated[StrictInt, Field(ge=0)] | None = None
     user: User = Field(default_factory=User)
     # The client takes several server messages in one ``batch`` frame.
-    batch: bool = False
+    batch: StrictBool = False
 
 
 class Ops(Message):

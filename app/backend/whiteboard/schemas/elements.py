@@ -2,7 +2,14 @@
 
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    model_validator,
+)
 
 from whiteboard.schemas.text import PlainText
 
@@ -27,15 +34,28 @@ def canvas_number(low: float, high: float) -> object:
     return Field(ge=low, le=high, allow_inf_nan=False)
 
 
+def checked_pressure(point: list[float]) -> list[float]:
+    """``point`` once its pressure, if any, is known to be between 0 and 1."""
+    if len(point) == 3 and not 0 <= point[2] <= 1:
+        raise ValueError("a point's third value is its pressure, from 0 to 1")
+    return point
+
+
+# Strict: a number must be a JSON number ("10" and true are refused, not converted).
 Rounded = AfterValidator(to_canvas_precision)
 Coordinate = Annotated[
-    float, canvas_number(-COORDINATE_LIMIT, COORDINATE_LIMIT), Rounded
+    float, Strict(), canvas_number(-COORDINATE_LIMIT, COORDINATE_LIMIT), Rounded
 ]
-StackOrder = Annotated[float, canvas_number(-Z_LIMIT, Z_LIMIT), Rounded]
-Pressure = Annotated[float, canvas_number(0, 1), Rounded]
-Point = tuple[Coordinate, Coordinate] | tuple[Coordinate, Coordinate, Pressure]
-StrokeWidth = Annotated[float, canvas_number(0, 200), Rounded]
-FontSize = Annotated[float, canvas_number(1, 1000), Rounded]
+Size = Annotated[float, Strict(), canvas_number(0, COORDINATE_LIMIT), Rounded]
+StackOrder = Annotated[float, Strict(), canvas_number(-Z_LIMIT, Z_LIMIT), Rounded]
+# [x, y] or [x, y, pressure].
+Point = Annotated[
+    list[Coordinate],
+    Field(min_length=2, max_length=3),
+    AfterValidator(checked_pressure),
+]
+StrokeWidth = Annotated[float, Strict(), canvas_number(0, 200), Rounded]
+FontSize = Annotated[float, Strict(), canvas_number(1, 1000), Rounded]
 
 BOXED_TYPES = {"rect", "ellipse", "text", "sticky"}
 TEXT_TYPES = {"text", "sticky"}
@@ -70,8 +90,8 @@ class ElementBase(BaseModel):
 
     x: Coordinate | None = None
     y: Coordinate | None = None
-    w: Coordinate | None = None
-    h: Coordinate | None = None
+    w: Size | None = None
+    h: Size | None = None
     points: list[Point] | None = None
     text: PlainText | None = None
     style: Style = Field(default_factory=Style)
@@ -107,8 +127,8 @@ class ElementUpdate(BaseModel):
 
     x: Coordinate | None = None
     y: Coordinate | None = None
-    w: Coordinate | None = None
-    h: Coordinate | None = None
+    w: Size | None = None
+    h: Size | None = None
     points: list[Point] | None = None
     text: PlainText | None = None
     style: StyleUpdate | None = None
