@@ -32,6 +32,7 @@ from whiteboard_infra.config.errors import (
     shown,
 )
 from whiteboard_infra.config.gcp import GcpSettings
+from whiteboard_infra.config.images import IMAGE_REFERENCE_FORM, is_image_reference
 
 NAMESPACE = "whiteboard"
 
@@ -120,6 +121,7 @@ def _parse(values: Mapping[str, str], set_keys: set[str] | None) -> StackConfig:
         raise ConfigError(f"whiteboard:{key} is refused: not a known setting")
 
     common = _validate(CommonSettings, values)
+    _check_images(common)
     if common.cloud not in SUPPORTED_CLOUDS:
         error = refuse(
             "cloud",
@@ -146,6 +148,20 @@ def _validate(model: type[Settings], values: Mapping[str, str]) -> Settings:
         return model.model_validate(mine)
     except ValidationError as error:
         raise ConfigError(_one_line(error, mine)) from None
+
+
+def _check_images(common: CommonSettings) -> None:
+    """Refuse a prebuilt image that Docker would not parse as a reference."""
+    for key, image in (
+        ("backendImage", common.backend_image),
+        ("frontendImage", common.frontend_image),
+    ):
+        if image and not is_image_reference(image):
+            allowed = (
+                f"an image reference: {IMAGE_REFERENCE_FORM}, e.g. "
+                "ghcr.io/acme/whiteboard-backend:1.4.2"
+            )
+            raise ConfigError(str(refuse(key, image, allowed)))
 
 
 def _check_spelling(key: str, value: str, annotation: Any) -> None:
