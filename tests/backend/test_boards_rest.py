@@ -1,4 +1,4 @@
-"""REST calls on boards: create, read, rename, delete, reissue links."""
+"""REST calls on boards: create, read, rename, delete, read and reissue links."""
 
 import base64
 
@@ -102,6 +102,60 @@ def test_reissued_links_revoke_old_ones(server: Server) -> None:
     assert response.status_code == 200
     assert httpx.get(url, headers=bearer(board["view_token"])).status_code == 401
     assert httpx.get(url, headers=bearer(links["view_token"])).status_code == 200
+
+
+def test_edit_link_reads_current_links_without_revoking_them(server: Server) -> None:
+    board = create_board(server.url)
+    url = f"{server.url}/api/boards/{board['id']}"
+
+    response = httpx.get(f"{url}/links", headers=bearer(board["edit_token"]))
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "edit_token": board["edit_token"],
+        "view_token": board["view_token"],
+    }
+    assert httpx.get(url, headers=bearer(board["view_token"])).status_code == 200
+
+
+def test_view_link_cannot_read_links(server: Server) -> None:
+    board = create_board(server.url)
+
+    response = httpx.get(
+        f"{server.url}/api/boards/{board['id']}/links",
+        headers=bearer(board["view_token"]),
+    )
+
+    assert response.status_code == 403
+    assert response.json()["detail"]["code"] == "read_only"
+
+
+def test_revoked_or_forged_edit_link_cannot_read_links(server: Server) -> None:
+    board = create_board(server.url)
+    url = f"{server.url}/api/boards/{board['id']}/links"
+    reissued = httpx.post(url, headers=bearer(board["edit_token"])).json()
+
+    revoked = httpx.get(url, headers=bearer(board["edit_token"]))
+    forged = httpx.get(url, headers=bearer(reissued["edit_token"][:-3] + "abc"))
+    missing = httpx.get(url)
+    current = httpx.get(url, headers=bearer(reissued["edit_token"]))
+
+    assert revoked.status_code == 401
+    assert revoked.json()["detail"]["code"] == "bad_token"
+    assert forged.status_code == 401
+    assert missing.status_code == 401
+    assert current.json()["view_token"] == reissued["view_token"]
+
+
+def test_links_of_a_deleted_board_are_not_found(server: Server) -> None:
+    board = create_board(server.url)
+    url, headers = f"{server.url}/api/boards/{board['id']}", bearer(board["edit_token"])
+    httpx.delete(url, headers=headers)
+
+    response = httpx.get(f"{url}/links", headers=headers)
+
+    assert response.status_code == 404
+    assert response.json()["detail"]["code"] == "board_deleted"
 
 
 def test_boards_cannot_be_listed(server: Server) -> None:

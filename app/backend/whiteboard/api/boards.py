@@ -1,4 +1,4 @@
-"""REST: create, read, rename and delete boards, and reissue their links."""
+"""REST: create, read, rename and delete boards; read and reissue their links."""
 
 from typing import Annotated
 
@@ -82,6 +82,15 @@ async def delete_board(
     except store.BoardGone:
         raise error(404, "board_deleted", "this board does not exist") from None
     return Response(status_code=204)
+
+
+@router.get("/{board_id}/links")
+async def read_links(
+    board_id: str, grant: EditGrant, services: ServicesDep
+) -> BoardLinks:
+    """A board's current links, revoking nothing."""
+    # The grant's generation was checked against the board's when it was granted.
+    return links_for(services.signer, board_id, grant.generation)
 
 
 @router.post("/{board_id}/links")
