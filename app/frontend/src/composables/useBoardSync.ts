@@ -39,6 +39,7 @@ export function useBoardSync(options: BoardSyncOptions) {
   const pendingCount = ref(model.pending.length)
   const rejections = ref<Rejection[]>([])
   const serverError = ref<string | null>(null)
+  let serverErrorCode: string | null = null
   /** The browser would not store unsent edits: a reload now would lose them. */
   const storageFull = ref(false)
 
@@ -59,8 +60,11 @@ export function useBoardSync(options: BoardSyncOptions) {
     } else if (message.type === 'ack') {
       const refused = model.receiveAck(message.results)
       if (refused.length > 0) rejections.value = [...rejections.value, ...refused].slice(-5)
+      // The connection re-sends rate-limited ops; once the server takes ops again, say no more.
+      if (serverErrorCode === 'rate_limited') serverError.value = null
     } else if (message.type === 'error') {
       serverError.value = message.message
+      serverErrorCode = message.code
     }
     if (['snapshot', 'ops', 'ack'].includes(message.type)) refresh()
     options.onMessage(message)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { reconnectDelayMs, serverRequestedDelayMs } from './backoff'
+import { RATE_LIMIT_BACKOFF, reconnectDelayMs, serverRequestedDelayMs } from './backoff'
 
 describe('reconnect backoff', () => {
   it('doubles the ceiling with each attempt and caps it', () => {
@@ -24,5 +24,10 @@ describe('reconnect backoff', () => {
     expect(serverRequestedDelayMs(2000, () => 0)).toBe(2000)
     expect(serverRequestedDelayMs(2000, () => 1)).toBe(3000)
     expect(serverRequestedDelayMs(-5, () => 0)).toBe(0)
+  })
+
+  it('waits at least a second before re-sending rate-limited ops', () => {
+    expect(reconnectDelayMs(0, () => 0, RATE_LIMIT_BACKOFF)).toBe(1000)
+    expect(reconnectDelayMs(30, () => 1, RATE_LIMIT_BACKOFF)).toBe(16_000)
   })
 })

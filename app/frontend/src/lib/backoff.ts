@@ -6,6 +6,13 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 15_000 }
 
 /**
+ * Waits before re-sending operations the server refused as `rate_limited`. The server
+ * reports that error at most once a second and drops messages silently in between, so
+ * the shortest wait (half of `baseMs`) is one second: a re-send refused again is reported.
+ */
+export const RATE_LIMIT_BACKOFF: BackoffOptions = { baseMs: 2_000, maxMs: 16_000 }
+
+/**
  * How long to wait before reconnect attempt number `attempt` (0 for the first retry):
  * exponential growth capped at `maxMs`, with "equal jitter" — half the delay is fixed,
  * half random — so clients dropped together do not all return in the same instant.

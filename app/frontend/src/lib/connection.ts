@@ -1,9 +1,9 @@
-import { reconnectDelayMs, serverRequestedDelayMs } from './backoff'
+import { RATE_LIMIT_BACKOFF, reconnectDelayMs, serverRequestedDelayMs } from './backoff'
 import type { BoardModel } from './boardModel'
 import {
   CLOSE_BOARD_GONE,
   CLOSE_REFUSED,
-  parseServerMessage,
+  parseServerFrame,
   type ClientMessage,
   type ServerMessage,
   type User,
@@ -40,7 +40,11 @@ export interface ConnectionOptions {
   user: User
   model: BoardModel
   openSocket: (url: string) => SocketLike
-  /** Called for every message after the model has been updated. */
+  /**
+   * Called for every message after the model has been updated, in the order the server
+   * sent them, whether each came alone or in a `batch` frame. This client's own `stroke`
+   * and `presence` messages are not passed on.
+   */
   onMessage: (message: ServerMessage) => void
   onStatus: (status: ConnectionStatus, retryInMs: number | null) => void
   timers?: Timers
@@ -53,8 +57,9 @@ const OPEN = 1
 
 /**
  * One board's WebSocket: joins, feeds the model, sends this client's pending ops and
- * reconnects with backoff after a drop. Pending ops are re-sent after every join; the
- * server answers the ones it already has `duplicate`, so each is applied once.
+ * reconnects with backoff after a drop. Pending ops are re-sent after every join, and
+ * after a wait when the server refuses them as `rate_limited`; the server answers the
+ * ones it already has `duplicate`, so each is applied once.
  */
 export class BoardConnection {
   private socket: SocketLike | null = null
@@ -64,6 +69,11 @@ export class BoardConnection {
   private retryTimer: unknown = null
   private pingTimer: unknown = null
   private nextDelayMs: number | null = null
+  /** This connection's id on the server, from `welcome`. */
+  private clientId: string | null = null
+  /** Set while ops wait to be re-sent after a `rate_limited` refusal. */
+  private resendTimer: unknown = null
+  private rateLimitedAttempt = 0
   /** op_ids sent on the current socket and not yet answered. */
   private inFlight = new Set<string>()
   private readonly timers: Timers
@@ -97,9 +107,9 @@ export class BoardConnection {
     }
   }
 
-  /** Sends whatever pending ops are not on their way yet. */
+  /** Sends whatever pending ops are not on their way yet (held while rate limited). */
   flush(): void {
-    if (!this.joined) return
+    if (!this.joined || this.resendTimer !== null) return
     const unsent = this.options.model.pending.filter((op) => !this.inFlight.has(op.op_id))
     const size = this.options.batchSize ?? 100
     for (let start = 0; start < unsent.length; start += size) {
@@ -124,12 +134,16 @@ export class BoardConnection {
         token: this.options.token,
         last_seq: this.options.model.seq,
         user: this.options.user,
+        batch: true,
       })
     }
     socket.onmessage = (event) => {
       if (typeof event.data !== 'string') return
-      const message = parseServerMessage(event.data)
-      if (message !== null) this.handle(message)
+      for (const message of parseServerFrame(event.data)) {
+        // A message may end this socket (a resync, a stop): the rest of its frame is moot.
+        if (this.socket !== socket || socket.readyState !== OPEN) return
+        this.handle(message)
+      }
     }
     socket.onerror = () => {
       // A close event always follows; reconnecting is decided there.
@@ -139,9 +153,11 @@ export class BoardConnection {
 
   private handle(message: ServerMessage): void {
     const model = this.options.model
+    if (isOwnLiveMessage(message, this.clientId)) return
     if (message.type === 'welcome') {
       this.joined = true
       this.attempt = 0
+      this.clientId = message.client_id
       this.inFlight.clear()
       this.startPing()
       this.options.onStatus('online', null)
@@ -152,6 +168,9 @@ export class BoardConnection {
       if (model.hasGap) this.resync()
     } else if (message.type === 'ack') {
       for (const result of message.results) this.inFlight.delete(result.op_id)
+      if (this.resendTimer === null) this.rateLimitedAttempt = 0
+    } else if (message.type === 'error' && message.code === 'rate_limited') {
+      this.resendLater()
     } else if (message.type === 'reconnect') {
       this.nextDelayMs = serverRequestedDelayMs(message.after_ms, this.random)
     }
@@ -163,6 +182,8 @@ export class BoardConnection {
   private handleClose(code: number): void {
     this.socket = null
     this.joined = false
+    this.clientId = null
+    this.rateLimitedAttempt = 0
     this.inFlight.clear()
     this.clearTimers()
     if (this.stopped) return
@@ -190,6 +211,23 @@ export class BoardConnection {
     this.socket?.close(4000, 'resync')
   }
 
+  /**
+   * The server refused a message as `rate_limited`, which applies none of it. Which one is
+   * not said, and refusals within a second of a reported one go unreported: so after a
+   * wait, every op still unanswered is sent again, and new ops wait with them. Another
+   * refusal during the wait starts a longer one.
+   */
+  private resendLater(): void {
+    if (this.resendTimer !== null) this.timers.clearTimeout(this.resendTimer)
+    const delay = reconnectDelayMs(this.rateLimitedAttempt, this.random, RATE_LIMIT_BACKOFF)
+    this.rateLimitedAttempt += 1
+    this.resendTimer = this.timers.setTimeout(() => {
+      this.resendTimer = null
+      this.inFlight.clear()
+      this.flush()
+    }, delay)
+  }
+
   private startPing(): void {
     const every = this.options.pingIntervalMs ?? 25_000
     this.pingTimer = this.timers.setInterval(() => this.send({ type: 'ping' }), every)
@@ -198,8 +236,10 @@ export class BoardConnection {
   private clearTimers(): void {
     if (this.retryTimer !== null) this.timers.clearTimeout(this.retryTimer)
     if (this.pingTimer !== null) this.timers.clearInterval(this.pingTimer)
+    if (this.resendTimer !== null) this.timers.clearTimeout(this.resendTimer)
     this.retryTimer = null
     this.pingTimer = null
+    this.resendTimer = null
   }
 
   private send(message: ClientMessage): void {
@@ -207,4 +247,12 @@ export class BoardConnection {
       this.socket.send(JSON.stringify(message))
     }
   }
+}
+
+/** Live messages the server may echo back to their sender, who already shows them. */
+function isOwnLiveMessage(message: ServerMessage, clientId: string | null): boolean {
+  if (clientId === null) return false
+  return (
+    (message.type === 'stroke' || message.type === 'presence') && message.client_id === clientId
+  )
 }

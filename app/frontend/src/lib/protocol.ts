@@ -93,7 +93,7 @@ export interface User {
 }
 
 export type ClientMessage =
-  | { type: 'join'; token: string; last_seq: number | null; user: User }
+  | { type: 'join'; token: string; last_seq: number | null; user: User; batch?: boolean }
   | { type: 'ops'; ops: Op[] }
   | { type: 'stroke'; stroke_id: string; points: Point[]; style: Style }
   | { type: 'cursor'; x: number; y: number }
@@ -134,14 +134,34 @@ const SERVER_TYPES = new Set([
   'pong',
 ])
 
-/** Parses one server frame, or returns null when it is not a message this client knows. */
-export function parseServerMessage(data: string): ServerMessage | null {
+/**
+ * Parses one server frame into the messages it holds, in order: one for a plain message,
+ * each known message of a `batch` frame, none for anything else.
+ */
+export function parseServerFrame(data: string): ServerMessage[] {
   let value: unknown
   try {
     value = JSON.parse(data)
   } catch {
-    return null
+    return []
   }
+  if (isBatch(value)) {
+    return value.messages.flatMap((inner) => {
+      const message = asServerMessage(inner)
+      return message === null ? [] : [message]
+    })
+  }
+  const message = asServerMessage(value)
+  return message === null ? [] : [message]
+}
+
+function isBatch(value: unknown): value is { type: 'batch'; messages: unknown[] } {
+  if (typeof value !== 'object' || value === null) return false
+  const frame = value as { type?: unknown; messages?: unknown }
+  return frame.type === 'batch' && Array.isArray(frame.messages)
+}
+
+function asServerMessage(value: unknown): ServerMessage | null {
   if (typeof value !== 'object' || value === null) return null
   const type = (value as { type?: unknown }).type
   if (typeof type !== 'string' || !SERVER_TYPES.has(type)) return null
