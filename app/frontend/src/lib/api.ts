@@ -1,4 +1,4 @@
-import type { BoardCreated, BoardPublic } from './protocol'
+import type { BoardCreated, BoardLinks, BoardPublic } from './protocol'
 
 /** A refused REST call, carrying the server's error code and message. */
 export class ApiError extends Error {
@@ -46,6 +46,11 @@ export function renameBoard(id: string, name: string, token: string): Promise<Bo
     },
     token,
   )
+}
+
+/** A board's current share-link tokens, for an edit token; revokes nothing. */
+export function readLinks(id: string, token: string): Promise<BoardLinks> {
+  return call(`/api/boards/${encodeURIComponent(id)}/links`, { method: 'GET' }, token)
 }
 
 /** The page's share URL for a board and token; the token stays in the fragment. */
