@@ -30,7 +30,7 @@ FORGED_ADD = """async () => {
 }"""
 
 
-def test_view_only_browser_cannot_change_the_board(
+def test_view_link_any_editor_copies_cannot_change_the_board(
     frontends: list[Frontend],
     new_page: Callable[[], Page],
     artifacts: Path,
@@ -42,6 +42,14 @@ def test_view_only_browser_cannot_change_the_board(
     expect(alice.page.get_by_test_id("copy-view-link")).to_have_text("Copied!")
     view_url = alice.page.evaluate("navigator.clipboard.readText()")
     assert "#" in view_url and view_url != alice.page.url
+
+    # Someone who has only the edit link can copy the same view link, revoking nothing.
+    bob = BoardPage(new_page()).open(on_frontend(alice.page.url, frontends[1]))
+    bob.wait_live()
+    bob.page.get_by_test_id("copy-view-link").click()
+    expect(bob.page.get_by_test_id("copy-view-link")).to_have_text("Copied!")
+    bob_view_url = bob.page.evaluate("navigator.clipboard.readText()")
+    assert on_frontend(bob_view_url, frontends[0]) == view_url
 
     carol = BoardPage(new_page()).open(on_frontend(view_url, frontends[1]))
     carol.wait_live()
