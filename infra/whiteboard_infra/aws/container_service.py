@@ -11,6 +11,7 @@ the alarms (see `alarms.py`).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import pulumi
 import pulumi_aws as aws
@@ -19,17 +20,23 @@ from whiteboard_infra.aws.alarms import AlarmsArgs, declare_alarms
 from whiteboard_infra.aws.containers import (
     BACKEND_CONTAINER,
     FRONTEND_CONTAINER,
-    BackendEnvironment,
     assume_role_policy,
     backend_container,
     execution_policy,
     frontend_container,
 )
 from whiteboard_infra.aws.scaling import ScalingArgs, declare_backend_scaling
+from whiteboard_infra.config.common import POSTGRES_PORT
+from whiteboard_infra.contract import (
+    BACKEND_PORT,
+    FRONTEND_PORT,
+    SECRET_VARIABLES,
+    backend_environment,
+)
 
-BACKEND_PORT = 8000
-FRONTEND_PORT = 8080
-POSTGRES_PORT = 5432
+# The ALB appends the address it was reached from to X-Forwarded-For; anything left
+# of that entry came from the client and is not trusted.
+TRUSTED_PROXY_HOPS = 1
 
 
 @dataclass(frozen=True)
@@ -274,25 +281,24 @@ class ContainerService(pulumi.ComponentResource):
 
     def _backend_definitions(self, args: ContainerServiceArgs, values: list) -> str:
         image, host, reader_hosts, password_arn, secret_key_arn, log_group, url = values
-        environment = BackendEnvironment(
-            port=BACKEND_PORT,
+        environment = backend_environment(
+            args,
             database_host=host,
-            database_port=args.database_port,
-            database_name=args.database_name,
-            database_user=args.database_user,
             database_reader_hosts=list(reader_hosts),
-            database_pool_size=args.database_pool_size,
-            environment=args.environment,
-            log_level=args.log_level,
-            shutdown_grace_seconds=args.shutdown_grace_seconds,
-            allowed_origins=[url],
+            trusted_proxy_hops=TRUSTED_PROXY_HOPS,
+            allowed_origin=url,
+            port=BACKEND_PORT,
         )
+        arns = {"database-password": password_arn, "secret-key": secret_key_arn}
         return backend_container(
             image,
-            environment,
-            {"DATABASE_PASSWORD": password_arn, "SECRET_KEY": secret_key_arn},
+            BACKEND_PORT,
+            # Called inside an apply: every value is already a plain string.
+            cast(dict[str, str], environment),
+            {variable: arns[secret] for variable, secret in SECRET_VARIABLES.items()},
             log_group,
             args.region,
+            args.shutdown_grace_seconds,
         )
 
     def _service_group(

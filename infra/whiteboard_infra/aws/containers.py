@@ -5,48 +5,13 @@ ECS and IAM take, so they are easy to read and to test on their own.
 """
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
+
+from whiteboard_infra.contract import LIVENESS_PATH
 
 BACKEND_CONTAINER = "backend"
 FRONTEND_CONTAINER = "frontend"
-
-
-@dataclass(frozen=True)
-class BackendEnvironment:
-    """The plain (non-secret) environment the backend reads; see the README contract."""
-
-    port: int
-    database_host: str
-    database_port: int
-    database_name: str
-    database_user: str
-    database_reader_hosts: list[str]
-    database_pool_size: int
-    environment: str
-    log_level: str
-    shutdown_grace_seconds: int
-    allowed_origins: list[str]
-    """Origins browsers may open WebSockets from: the app's own URL."""
-
-    def variables(self) -> dict[str, str]:
-        return {
-            "PORT": str(self.port),
-            "DATABASE_HOST": self.database_host,
-            "DATABASE_PORT": str(self.database_port),
-            "DATABASE_NAME": self.database_name,
-            "DATABASE_USER": self.database_user,
-            "DATABASE_READER_HOSTS": ",".join(self.database_reader_hosts),
-            "DATABASE_SSLMODE": "require",
-            "DATABASE_POOL_SIZE": str(self.database_pool_size),
-            "ENVIRONMENT": self.environment,
-            "LOG_LEVEL": self.log_level,
-            "SHUTDOWN_GRACE_SECONDS": str(self.shutdown_grace_seconds),
-            "ALLOWED_ORIGINS": ",".join(self.allowed_origins),
-            # The ALB appends the address it was reached from to X-Forwarded-For;
-            # anything left of that entry came from the client and is not trusted.
-            "TRUSTED_PROXY_HOPS": "1",
-        }
 
 
 def _logging(group: str, region: str, prefix: str) -> dict[str, Any]:
@@ -62,28 +27,29 @@ def _logging(group: str, region: str, prefix: str) -> dict[str, Any]:
 
 def backend_container(
     image: str,
-    env: BackendEnvironment,
-    secret_arns: dict[str, str],
+    port: int,
+    environment: Mapping[str, str],
+    secret_arns: Mapping[str, str],
     log_group: str,
     region: str,
+    shutdown_grace_seconds: int,
 ) -> str:
-    """The backend's container definitions. `secret_arns` maps variable names
-    (DATABASE_PASSWORD, SECRET_KEY) to Secrets Manager ARNs: ECS reads them at
-    start, so their values never appear in the task definition."""
+    """The backend's container definitions. `environment` holds the plain
+    variables; `secret_arns` maps variable names (DATABASE_PASSWORD, SECRET_KEY)
+    to Secrets Manager ARNs: ECS reads them at start, so their values never appear
+    in the task definition."""
     probe = (
         "import urllib.request; "
-        f"urllib.request.urlopen('http://127.0.0.1:{env.port}/healthz', timeout=3)"
+        f"urllib.request.urlopen('http://127.0.0.1:{port}{LIVENESS_PATH}', timeout=3)"
     )
     container = {
         "name": BACKEND_CONTAINER,
         "image": image,
         "essential": True,
-        "portMappings": [
-            {"containerPort": env.port, "protocol": "tcp", "name": "http"}
-        ],
+        "portMappings": [{"containerPort": port, "protocol": "tcp", "name": "http"}],
         "environment": [
             {"name": name, "value": value}
-            for name, value in sorted(env.variables().items())
+            for name, value in sorted(environment.items())
         ],
         "secrets": [
             {"name": name, "valueFrom": arn}
@@ -99,7 +65,7 @@ def backend_container(
             "startPeriod": 30,
         },
         # SIGTERM, then this long to drain before SIGKILL: above the backend's grace.
-        "stopTimeout": min(env.shutdown_grace_seconds + 10, 120),
+        "stopTimeout": min(shutdown_grace_seconds + 10, 120),
         "readonlyRootFilesystem": False,
         "logConfiguration": _logging(log_group, region, BACKEND_CONTAINER),
     }
@@ -108,6 +74,7 @@ def backend_container(
 
 def frontend_container(image: str, port: int, log_group: str, region: str) -> str:
     """The frontend's container definitions (nginx, non-root, on `port`)."""
+    url = f"http://127.0.0.1:{port}{LIVENESS_PATH}"
     container = {
         "name": FRONTEND_CONTAINER,
         "image": image,
@@ -117,7 +84,7 @@ def frontend_container(image: str, port: int, log_group: str, region: str) -> st
         "healthCheck": {
             "command": [
                 "CMD-SHELL",
-                f"wget -q -O /dev/null http://127.0.0.1:{port}/healthz || exit 1",
+                f"wget -q -O /dev/null {url} || exit 1",
             ],
             "interval": 15,
             "timeout": 5,

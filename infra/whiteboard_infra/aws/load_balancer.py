@@ -20,10 +20,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-BACKEND_PORT = 8000
-FRONTEND_PORT = 8080
-LIVENESS_PATH = "/healthz"
-BACKEND_PATHS = ["/api/*", "/ws/*"]
+from whiteboard_infra.contract import (
+    BACKEND_PATHS,
+    BACKEND_PORT,
+    FRONTEND_PORT,
+    LIVENESS_PATH,
+    public_urls,
+)
+
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
@@ -193,10 +197,7 @@ class LoadBalancer(pulumi.ComponentResource):
         host: pulumi.Output[str] = (
             pulumi.Output.from_input(args.domain_name) if secure else self.dns_name
         )
-        self.app_url = host.apply(lambda h: f"{'https' if secure else 'http'}://{h}")
-        self.websocket_url = host.apply(
-            lambda h: f"{'wss' if secure else 'ws'}://{h}/ws"
-        )
+        self.app_url, self.websocket_url = public_urls(host, secure=secure)
         self.register_outputs(
             {
                 "dns_name": self.dns_name,

@@ -25,21 +25,19 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import app, managedidentity, operationalinsights, privatedns
 
-from whiteboard_infra.azure.containers import (
-    BACKEND_PORT,
-    FRONTEND_PORT,
-    LIVENESS_PATH,
-    READINESS_PATH,
-    ingress_fqdn,
-    probes,
-    resources,
-)
+from whiteboard_infra.azure.containers import ingress_fqdn, probes, resources
 from whiteboard_infra.azure.roles import (
     ACR_PULL_ROLE,
     KEY_VAULT_SECRETS_USER_ROLE,
     grant,
 )
-from whiteboard_infra.azure.secrets import DATABASE_PASSWORD, SECRET_KEY
+from whiteboard_infra.contract import (
+    BACKEND_PORT,
+    FRONTEND_PORT,
+    LIVENESS_PATH,
+    READINESS_PATH,
+    SECRET_VARIABLES,
+)
 
 WORKLOAD_PROFILE = "Consumption"
 
@@ -205,10 +203,10 @@ class ContainerService(pulumi.ComponentResource):
             {"name": key, "value": value}
             for key, value in args.backend_environment.items()
         ]
+        environment.append({"name": "PORT", "value": str(BACKEND_PORT)})
         environment += [
-            {"name": "PORT", "value": str(BACKEND_PORT)},
-            {"name": "DATABASE_PASSWORD", "secret_ref": DATABASE_PASSWORD},
-            {"name": "SECRET_KEY", "secret_ref": SECRET_KEY},
+            {"name": variable, "secret_ref": secret}
+            for variable, secret in SECRET_VARIABLES.items()
         ]
 
         self.backend = app.ContainerApp(
@@ -229,7 +227,7 @@ class ContainerService(pulumi.ComponentResource):
                         "key_vault_url": args.secret_urls[secret],
                         "identity": self.identity.id,
                     }
-                    for secret in (DATABASE_PASSWORD, SECRET_KEY)
+                    for secret in SECRET_VARIABLES.values()
                 ],
             },
             template={

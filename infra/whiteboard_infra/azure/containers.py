@@ -1,16 +1,13 @@
 """Containers: what the two apps' containers look like to Container Apps.
 
-The contract's ports and health paths, the CPU and memory of a replica, the
-probes, and the name an app's ingress answers to.
+The CPU and memory of a replica, the probes on the contract's health paths, and
+the name an app's ingress answers to.
 """
 
 import pulumi
 from pulumi_azure_native import app
 
-BACKEND_PORT = 8000
-FRONTEND_PORT = 8080
-LIVENESS_PATH = "/healthz"
-READINESS_PATH = "/readyz"
+from whiteboard_infra.contract import LIVENESS_PATH
 
 
 def resources(cpu_millicores: int) -> app.ContainerResourcesArgsDict:

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import dns, managedidentity, network
 
-from whiteboard_infra.azure.containers import LIVENESS_PATH
 from whiteboard_infra.azure.roles import KEY_VAULT_SECRETS_USER_ROLE, grant
+from whiteboard_infra.contract import BACKEND_PATHS, LIVENESS_PATH, public_urls
 
-BACKEND_PATHS = ["/api/*", "/ws/*"]
 TLS_POLICY = "AppGwSslPolicy20220101"
 PUBLIC_IP_IDLE_TIMEOUT_MAX_MINUTES = 30
 ZONES = ["1", "2", "3"]
@@ -290,12 +289,7 @@ class LoadBalancer(pulumi.ComponentResource):
                 lambda settings: (settings.fqdn or "") if settings else ""
             )
         )
-        self.app_url = self.host_name.apply(
-            lambda host: f"{'https' if secure else 'http'}://{host}"
-        )
-        self.websocket_url = self.host_name.apply(
-            lambda host: f"{'wss' if secure else 'ws'}://{host}/ws"
-        )
+        self.app_url, self.websocket_url = public_urls(self.host_name, secure=secure)
         self.register_outputs(
             {
                 "gateway_id": self.gateway_id,

@@ -23,16 +23,22 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
-BACKEND_PORT = 8000
-FRONTEND_PORT = 8080
-LIVENESS_PATH = "/healthz"
+from whiteboard_infra.config.common import POSTGRES_PORT
+from whiteboard_infra.contract import (
+    BACKEND_PORT,
+    FRONTEND_PORT,
+    LIVENESS_PATH,
+    SECRET_VARIABLES,
+    backend_environment,
+)
+
 FRONTEND_CONCURRENCY = 250
 FRONTEND_MAX_INSTANCES = 10
-SECRET_ENVIRONMENT = {
-    "DATABASE_PASSWORD": "database-password",
-    "SECRET_KEY": "secret-key",
-}
-"""Backend variables read from Secret Manager, by the secret's name in `Secrets`."""
+
+# The external Application Load Balancer appends two entries to X-Forwarded-For,
+# "<client>,<load balancer>": the client is second from the right, and anything
+# further left came from the client itself.
+TRUSTED_PROXY_HOPS = 2
 
 # Cloud Run resolves names through the metadata server; nginx needs it spelled out.
 _METADATA_RESOLVER = "169.254.169.254"
@@ -67,7 +73,8 @@ class ContainerServiceArgs:
     backend_image: pulumi.Input[str]
     frontend_image: pulumi.Input[str]
     secret_ids: dict[str, pulumi.Input[str]]
-    """Secret Manager ids by the names in `SECRET_ENVIRONMENT`."""
+    """Secret Manager ids by the secret names in the contract's
+    `SECRET_VARIABLES`."""
 
     app_url: pulumi.Input[str]
     """The app's public URL: the one origin browsers may open WebSockets from."""
@@ -76,7 +83,7 @@ class ContainerServiceArgs:
     database_reader_hosts: pulumi.Input[list[str]]
     database_name: str
     database_user: str
-    database_port: int = 5432
+    database_port: int = POSTGRES_PORT
     """The writer's port (default 5432)."""
 
     database_pool_size: int = 5
@@ -150,7 +157,7 @@ class ContainerService(pulumi.ComponentResource):
                 member=backend_account.member,
                 opts=child,
             )
-            for secret in SECRET_ENVIRONMENT.values()
+            for secret in SECRET_VARIABLES.values()
         ]
 
         self.backend = gcp.cloudrunv2.Service(
@@ -234,24 +241,14 @@ class ContainerService(pulumi.ComponentResource):
 
 
 def _backend_plain_env(args: ContainerServiceArgs) -> list[Any]:
-    readers = pulumi.Output.from_input(args.database_reader_hosts).apply(",".join)
-    plain: dict[str, pulumi.Input[str]] = {
-        "DATABASE_HOST": args.database_host,
-        "DATABASE_PORT": str(args.database_port),
-        "DATABASE_NAME": args.database_name,
-        "DATABASE_USER": args.database_user,
-        "DATABASE_READER_HOSTS": readers,
-        "DATABASE_SSLMODE": "require",
-        "DATABASE_POOL_SIZE": str(args.database_pool_size),
-        "ENVIRONMENT": args.environment,
-        "LOG_LEVEL": args.log_level,
-        "SHUTDOWN_GRACE_SECONDS": str(args.shutdown_grace_seconds),
-        "ALLOWED_ORIGINS": args.app_url,
-        # The external Application Load Balancer appends two entries to
-        # X-Forwarded-For, "<client>,<load balancer>": the client is second from
-        # the right, and anything further left came from the client itself.
-        "TRUSTED_PROXY_HOPS": "2",
-    }
+    # Cloud Run sets PORT itself from the container's port.
+    plain = backend_environment(
+        args,
+        database_host=args.database_host,
+        database_reader_hosts=args.database_reader_hosts,
+        trusted_proxy_hops=TRUSTED_PROXY_HOPS,
+        allowed_origin=args.app_url,
+    )
     return [{"name": key, "value": value} for key, value in plain.items()]
 
 
@@ -266,7 +263,7 @@ def _secret_env(args: ContainerServiceArgs) -> list[Any]:
                 }
             },
         }
-        for variable, secret in SECRET_ENVIRONMENT.items()
+        for variable, secret in SECRET_VARIABLES.items()
     ]
 
 

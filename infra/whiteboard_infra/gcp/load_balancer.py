@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-BACKEND_PATHS = ["/api/*", "/ws/*"]
+from whiteboard_infra.contract import BACKEND_PATHS, public_urls
+
 SCHEME = "EXTERNAL_MANAGED"
 
 
@@ -137,9 +138,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.host = (
             pulumi.Output.from_input(args.domain_name) if secure else self.ip_address
         )
-        web, socket = ("https", "wss") if secure else ("http", "ws")
-        self.app_url = self.host.apply(lambda host: f"{web}://{host}")
-        self.websocket_url = self.host.apply(lambda host: f"{socket}://{host}/ws")
+        self.app_url, self.websocket_url = public_urls(self.host, secure=secure)
         self.register_outputs(
             {
                 "ip_address": self.ip_address,
