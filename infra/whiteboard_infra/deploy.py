@@ -1,8 +1,10 @@
 """Hands the validated configuration to the chosen cloud's `deploy`.
 
-Each cloud is a subpackage (`whiteboard_infra.aws`, later `.gcp`, `.azure`) with
+Each cloud is a subpackage (`whiteboard_infra.aws`, `.gcp`, `.azure`) with
 `deploy(config: StackConfig) -> DeployOutputs`. Only the chosen cloud's package is
-imported, and no cloud package imports another's.
+imported, and no cloud package imports another's. What they share is cloud-neutral:
+the contract with the app's containers (`whiteboard_infra.contract`) and the steps
+every `deploy` takes the same way (`whiteboard_infra.wiring`).
 """
 
 import importlib

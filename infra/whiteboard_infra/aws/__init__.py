@@ -5,9 +5,6 @@ Every resource goes through one explicit provider in `whiteboard:awsRegion`, whi
 tags everything with the project, stack and environment.
 """
 
-import os
-from pathlib import Path
-
 import pulumi
 import pulumi_aws as aws
 
@@ -24,8 +21,13 @@ from whiteboard_infra.aws.scaling import ScalingArgs
 from whiteboard_infra.aws.secrets import Secrets, SecretsArgs
 from whiteboard_infra.config import StackConfig
 from whiteboard_infra.deploy import DeployOutputs
-
-APP_DIRECTORY = Path(__file__).resolve().parents[3] / "app"
+from whiteboard_infra.wiring import (
+    app_directory,
+    database_hosts,
+    deploy_outputs,
+    prebuilt_images,
+    reveal,
+)
 
 
 def deploy(config: StackConfig) -> DeployOutputs:
@@ -63,8 +65,8 @@ def deploy(config: StackConfig) -> DeployOutputs:
         name,
         SecretsArgs(
             name=name,
-            database_password=_reveal(common.database_password),
-            secret_key=_reveal(common.secret_key),
+            database_password=reveal(common.database_password),
+            secret_key=reveal(common.secret_key),
             recovery_window_days=30 if protected else 0,
         ),
         opts,
@@ -95,11 +97,8 @@ def deploy(config: StackConfig) -> DeployOutputs:
         name,
         RegistryArgs(
             name=name,
-            app_directory=str(_relative_to_cwd(APP_DIRECTORY)),
-            prebuilt_images={
-                "backend": common.backend_image,
-                "frontend": common.frontend_image,
-            },
+            app_directory=app_directory(),
+            prebuilt_images=prebuilt_images(common),
             force_delete=not protected,
         ),
         opts,
@@ -120,6 +119,9 @@ def deploy(config: StackConfig) -> DeployOutputs:
         opts,
     )
 
+    database_host, database_reader_hosts = database_hosts(
+        common, database.writer_address, database.reader_addresses
+    )
     ContainerService(
         name,
         ContainerServiceArgs(
@@ -134,10 +136,8 @@ def deploy(config: StackConfig) -> DeployOutputs:
             routing=load_balancer.routing,
             app_url=load_balancer.app_url,
             database_security_group_id=database.security_group_id,
-            database_host=common.database_override_host or database.writer_address,
-            database_reader_hosts=(
-                [] if common.database_override_host else database.reader_addresses
-            ),
+            database_host=database_host,
+            database_reader_hosts=database_reader_hosts,
             database_port=common.database_port,
             database_identifiers=database.instance_identifiers,
             database_storage_gib=common.database_storage_gib,
@@ -178,22 +178,4 @@ def deploy(config: StackConfig) -> DeployOutputs:
         opts,
     )
 
-    return DeployOutputs(
-        app_url=load_balancer.app_url,
-        websocket_url=load_balancer.websocket_url,
-        database_writer_endpoint=database.writer_endpoint,
-        database_reader_endpoints=database.reader_endpoints,
-    )
-
-
-def _reveal(secret: object) -> str | None:
-    """The supplied value of a `SecretStr` setting; it is wrapped as a Pulumi secret
-    again as soon as it reaches a resource."""
-    reveal = getattr(secret, "get_secret_value", None)
-    return reveal() if reveal else None
-
-
-def _relative_to_cwd(path: Path) -> Path:
-    """Pulumi runs the program in `infra/`; a relative path keeps the Docker build
-    context the same on every machine, so it does not show up as a change."""
-    return Path(os.path.relpath(path))
+    return deploy_outputs(load_balancer, database)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-POSTGRES_PORT = 5432
+from whiteboard_infra.config.common import POSTGRES_PORT
 
 
 @dataclass(frozen=True)

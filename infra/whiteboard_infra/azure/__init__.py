@@ -10,8 +10,6 @@ label) end in a suffix derived from the resource group's id, as ARM templates'
 """
 
 import hashlib
-import os
-from pathlib import Path
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -31,9 +29,19 @@ from whiteboard_infra.config.azure import (
     database_storage_gib,
     log_analytics_retention_days,
 )
+from whiteboard_infra.contract import backend_environment
 from whiteboard_infra.deploy import DeployOutputs
+from whiteboard_infra.wiring import (
+    app_directory,
+    database_hosts,
+    deploy_outputs,
+    prebuilt_images,
+    reveal,
+)
 
-APP_DIRECTORY = Path(__file__).resolve().parents[3] / "app"
+# The gateway appends "<client>:<port>" to X-Forwarded-For and the Container Apps
+# ingress then the gateway's own address: the client is second from the right.
+TRUSTED_PROXY_HOPS = 2
 
 
 def unique_suffix(resource_group_id: str) -> str:
@@ -79,8 +87,8 @@ def deploy(config: StackConfig) -> DeployOutputs:
             resource_group_name=group,
             location=azure.location,
             tenant_id=client.tenant_id,
-            database_password=_reveal(common.database_password),
-            secret_key=_reveal(common.secret_key),
+            database_password=reveal(common.database_password),
+            secret_key=reveal(common.secret_key),
             purge_protection=common.database_deletion_protection,
         ),
     )
@@ -91,13 +99,8 @@ def deploy(config: StackConfig) -> DeployOutputs:
             registry_name=name_of("registry", azure.registry_name),
             resource_group_name=group,
             location=azure.location,
-            # Relative to where Pulumi runs the program (`infra/`), so the build
-            # context reads the same on every machine and shows no change.
-            app_directory=os.path.relpath(APP_DIRECTORY),
-            prebuilt_images={
-                "backend": common.backend_image,
-                "frontend": common.frontend_image,
-            },
+            app_directory=app_directory(),
+            prebuilt_images=prebuilt_images(common),
             sku="Standard" if production else "Basic",
         ),
     )
@@ -125,6 +128,9 @@ def deploy(config: StackConfig) -> DeployOutputs:
         ),
     )
 
+    database_host, database_reader_hosts = database_hosts(
+        common, database.writer_host, database.reader_hosts
+    )
     services = ContainerService(
         "apps",
         ContainerServiceArgs(
@@ -141,26 +147,12 @@ def deploy(config: StackConfig) -> DeployOutputs:
             secret_urls=secrets.secret_urls,
             backend_image=registry.images["backend"],
             frontend_image=registry.images["frontend"],
-            backend_environment={
-                "DATABASE_HOST": common.database_override_host or database.writer_host,
-                "DATABASE_PORT": str(common.database_port),
-                "DATABASE_NAME": common.database_name,
-                "DATABASE_USER": common.database_user,
-                "DATABASE_READER_HOSTS": (
-                    ""
-                    if common.database_override_host
-                    else database.reader_hosts.apply(",".join)
-                ),
-                "DATABASE_SSLMODE": "require",
-                "DATABASE_POOL_SIZE": str(common.database_pool_size),
-                "ENVIRONMENT": common.environment,
-                "LOG_LEVEL": common.log_level,
-                "SHUTDOWN_GRACE_SECONDS": str(common.shutdown_grace_seconds),
-                # The gateway appends "<client>:<port>" to X-Forwarded-For and the
-                # Container Apps ingress then the gateway's own address: the client
-                # is second from the right.
-                "TRUSTED_PROXY_HOPS": "2",
-            },
+            backend_environment=backend_environment(
+                common,
+                database_host=database_host,
+                database_reader_hosts=database_reader_hosts,
+                trusted_proxy_hops=TRUSTED_PROXY_HOPS,
+            ),
             backend_cpu_millicores=azure.backend_cpu_millicores,
             frontend_cpu_millicores=azure.frontend_cpu_millicores,
             min_replicas=common.backend_min_instances,
@@ -212,15 +204,4 @@ def deploy(config: StackConfig) -> DeployOutputs:
         ),
     )
 
-    return DeployOutputs(
-        app_url=entry.app_url,
-        websocket_url=entry.websocket_url,
-        database_writer_endpoint=database.writer_endpoint,
-        database_reader_endpoints=database.reader_endpoints,
-    )
-
-
-def _reveal(value: object) -> str | None:
-    """A supplied secret's value (it travels on as a Pulumi secret), or None."""
-    reveal = getattr(value, "get_secret_value", None)
-    return reveal() if reveal else None
+    return deploy_outputs(entry, database)

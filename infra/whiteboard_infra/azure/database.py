@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization, dbforpostgresql, privatedns
 
-POSTGRES_PORT = 5432
+from whiteboard_infra.wiring import postgres_endpoints
+
 POSTGRES_VERSION = "16"
 
 
@@ -203,14 +204,11 @@ class Database(pulumi.ComponentResource):
 
         self.writer_id = self.writer.id
         self.writer_host = self.writer.fully_qualified_domain_name
-        self.writer_endpoint = self.writer_host.apply(
-            lambda host: f"{host}:{POSTGRES_PORT}"
-        )
         self.reader_hosts = pulumi.Output.all(
             *[replica.fully_qualified_domain_name for replica in self.replicas]
         )
-        self.reader_endpoints = self.reader_hosts.apply(
-            lambda hosts: [f"{host}:{POSTGRES_PORT}" for host in hosts]
+        self.writer_endpoint, self.reader_endpoints = postgres_endpoints(
+            self.writer_host, self.reader_hosts
         )
         self.register_outputs(
             {

@@ -7,9 +7,6 @@ environment. The APIs the platform uses are enabled first, through a provider of
 their own, and left enabled on destroy (other things in the project may use them).
 """
 
-import os
-from pathlib import Path
-
 import pulumi
 import pulumi_gcp as gcp
 
@@ -28,8 +25,13 @@ from whiteboard_infra.gcp.monitoring import Monitoring, MonitoringArgs
 from whiteboard_infra.gcp.network import Network, NetworkArgs
 from whiteboard_infra.gcp.registry import Registry, RegistryArgs
 from whiteboard_infra.gcp.secrets import Secrets, SecretsArgs
-
-APP_DIRECTORY = Path(__file__).resolve().parents[3] / "app"
+from whiteboard_infra.wiring import (
+    app_directory,
+    database_hosts,
+    deploy_outputs,
+    prebuilt_images,
+    reveal,
+)
 
 
 def deploy(config: StackConfig) -> DeployOutputs:
@@ -61,8 +63,8 @@ def deploy(config: StackConfig) -> DeployOutputs:
         name,
         SecretsArgs(
             name=name,
-            database_password=_reveal(common.database_password),
-            secret_key=_reveal(common.secret_key),
+            database_password=reveal(common.database_password),
+            secret_key=reveal(common.secret_key),
         ),
         opts,
     )
@@ -94,11 +96,8 @@ def deploy(config: StackConfig) -> DeployOutputs:
         RegistryArgs(
             name=name,
             region=settings.region,
-            app_directory=str(_relative_to_cwd(APP_DIRECTORY)),
-            prebuilt_images={
-                "backend": common.backend_image,
-                "frontend": common.frontend_image,
-            },
+            app_directory=app_directory(),
+            prebuilt_images=prebuilt_images(common),
         ),
         opts,
     )
@@ -116,6 +115,9 @@ def deploy(config: StackConfig) -> DeployOutputs:
         opts,
     )
 
+    database_host, database_reader_hosts = database_hosts(
+        common, database.writer_address, database.reader_addresses
+    )
     services = ContainerService(
         name,
         ContainerServiceArgs(
@@ -127,10 +129,8 @@ def deploy(config: StackConfig) -> DeployOutputs:
             frontend_image=registry.images["frontend"],
             secret_ids=dict(secrets.secret_ids),
             app_url=load_balancer.app_url,
-            database_host=common.database_override_host or database.writer_address,
-            database_reader_hosts=(
-                [] if common.database_override_host else database.reader_addresses
-            ),
+            database_host=database_host,
+            database_reader_hosts=database_reader_hosts,
             database_port=common.database_port,
             database_name=common.database_name,
             database_user=common.database_user,
@@ -164,12 +164,7 @@ def deploy(config: StackConfig) -> DeployOutputs:
         opts,
     )
 
-    return DeployOutputs(
-        app_url=load_balancer.app_url,
-        websocket_url=load_balancer.websocket_url,
-        database_writer_endpoint=database.writer_endpoint,
-        database_reader_endpoints=database.reader_endpoints,
-    )
+    return deploy_outputs(load_balancer, database)
 
 
 def _provider(
@@ -188,16 +183,3 @@ def _provider(
         },
         opts=opts,
     )
-
-
-def _reveal(secret: object) -> str | None:
-    """The supplied value of a `SecretStr` setting; it is wrapped as a Pulumi secret
-    again as soon as it reaches a resource."""
-    reveal = getattr(secret, "get_secret_value", None)
-    return reveal() if reveal else None
-
-
-def _relative_to_cwd(path: Path) -> Path:
-    """Pulumi runs the program in `infra/`; a relative path keeps the Docker build
-    context the same on every machine, so it does not show up as a change."""
-    return Path(os.path.relpath(path))

@@ -17,7 +17,8 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
-POSTGRES_PORT = 5432
+from whiteboard_infra.wiring import postgres_endpoints
+
 POSTGRES_VERSION = "POSTGRES_16"
 
 
@@ -171,12 +172,11 @@ class Database(pulumi.ComponentResource):
         ]
 
         self.writer_address = self.writer.private_ip_address
-        self.writer_endpoint = self.writer_address.apply(_endpoint)
         self.reader_addresses = pulumi.Output.all(
             *[replica.private_ip_address for replica in self.replicas]
         )
-        self.reader_endpoints = self.reader_addresses.apply(
-            lambda hosts: [_endpoint(host) for host in hosts]
+        self.writer_endpoint, self.reader_endpoints = postgres_endpoints(
+            self.writer_address, self.reader_addresses
         )
         self.instance_ids = [
             pulumi.Output.concat(instance.project, ":", instance.name)
@@ -197,7 +197,3 @@ def _private_tls_only(network_id: pulumi.Input[str]) -> Any:
         "private_network": network_id,
         "ssl_mode": "ENCRYPTED_ONLY",
     }
-
-
-def _endpoint(host: str) -> str:
-    return f"{host}:{POSTGRES_PORT}"
