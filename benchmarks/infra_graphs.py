@@ -1,12 +1,12 @@
 """Time to evaluate the Pulumi program for every stack and cloud, under mocks.
 
 Each stack x cloud runs in a process of its own (the Pulumi runtime keeps global
-state), through the tests' harness ``run_program``. A cloud's fakes come from
-``tests/infra/fakes_<cloud>.py`` when that file exists. A cloud the program does
-not support yet is reported as such; it is measured as soon as it lands.
+state), through the tests' harness ``run_program``, with the fakes the program's
+tests use for that cloud (the harness's ``register_cloud_fakes``; ``fakes`` is
+false when ``tests/infra/fakes_<cloud>.py`` does not exist). A cloud the program
+does not support yet is reported as such; it is measured as soon as it lands.
 """
 
-import importlib
 import json
 import subprocess
 import sys
@@ -18,12 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 HARNESS_DIR = ROOT / "tests" / "infra"
 STACKS = ("staging", "prod")
 CLOUDS = ("aws", "gcp", "azure")
-# The provider packages whose resources each cloud's fakes answer for.
-PACKAGES = {
-    "aws": ("aws", "random", "docker"),
-    "gcp": ("gcp", "random", "docker"),
-    "azure": ("azure-native", "random", "docker"),
-}
 RUN_TIMEOUT_SECONDS = 300
 NOT_SUPPORTED = "not yet supported"
 
@@ -55,31 +49,14 @@ def measure_one(stack: str, cloud: str) -> dict[str, Any]:
     return result
 
 
-def _register_fakes(cloud: str) -> bool:
-    from pulumi_harness import register_fakes
-
-    try:
-        module = importlib.import_module(f"fakes_{cloud}")
-    except ModuleNotFoundError:
-        return False
-    fakes_class = next(
-        value
-        for name, value in vars(module).items()
-        if name.endswith("Fakes") and isinstance(value, type)
-    )
-    for package in PACKAGES[cloud]:
-        register_fakes(package, fakes_class())
-    return True
-
-
 def _evaluate(stack: str, cloud: str) -> dict[str, Any]:
     """Evaluate one graph in this process."""
     sys.path[:0] = [str(HARNESS_DIR), str(ROOT / "infra")]
     started = time.monotonic()
-    from pulumi_harness import run_program
+    from pulumi_harness import register_cloud_fakes, run_program
 
     imported = time.monotonic()
-    fakes = _register_fakes(cloud)
+    fakes = register_cloud_fakes(cloud)
     try:
         run = run_program(stack, cloud=cloud)
     except Exception as error:

@@ -7,7 +7,6 @@ lists it in `SUPPORTED_CLOUDS`; its stacks are then covered with nothing to chan
 here.
 """
 
-import asyncio
 import importlib
 import importlib.util
 import sys
@@ -20,9 +19,6 @@ ROOT = Path(__file__).resolve().parents[1]
 HARNESS_DIR = ROOT / "tests" / "infra"
 HARNESS_CONFTEST = HARNESS_DIR / "conftest.py"
 PROGRAM_DIR = ROOT / "infra"
-
-CLOUD_PACKAGES = {"aws": ("aws",), "gcp": ("gcp",), "azure": ("azure-native", "azure")}
-"""The Pulumi packages whose resources each cloud's program declares."""
 
 
 def _on_path() -> None:
@@ -52,38 +48,25 @@ def harness_fixtures() -> ModuleType:
     return module
 
 
-def stacks() -> tuple[str, ...]:
-    """The program's stacks, as the harness knows them."""
+def harness() -> ModuleType:
+    """The program's test harness (`pulumi_harness`), its fixtures' fakes
+    registered."""
     harness_fixtures()
     import pulumi_harness
 
-    return tuple(pulumi_harness.STACKS)
+    return pulumi_harness
 
 
-def _fakes_registered(cloud: str) -> bool:
-    """Whether the harness can fake `cloud`'s resources, registering the fakes of
-    `tests/infra/fakes_<cloud>.py` (its `*Fakes` class, for its `PACKAGE`) when
-    the harness's conftest did not."""
-    import pulumi_harness
-
-    packages = CLOUD_PACKAGES.get(cloud, (cloud,))
-    if any(pulumi_harness._fakes_for(f"{package}:m:T") for package in packages):
-        return True
-    if not (HARNESS_DIR / f"fakes_{cloud}.py").exists():
-        return False
-    module = importlib.import_module(f"fakes_{cloud}")
-    classes = [value for name, value in vars(module).items() if name.endswith("Fakes")]
-    if len(classes) != 1:
-        return False
-    pulumi_harness.register_fakes(getattr(module, "PACKAGE", cloud), classes[0]())
-    return True
+def stacks() -> tuple[str, ...]:
+    """The program's stacks, as the harness knows them."""
+    return tuple(harness().STACKS)
 
 
 def implemented_clouds() -> tuple[str, ...]:
     """The clouds the program deploys to today: accepted by its configuration, with
     a `deploy` in the cloud's package and fakes for the harness (a cloud still
     being written lacks one of them)."""
-    harness_fixtures()
+    register_cloud_fakes = harness().register_cloud_fakes
     from whiteboard_infra.config.common import SUPPORTED_CLOUDS
 
     implemented = []
@@ -91,9 +74,8 @@ def implemented_clouds() -> tuple[str, ...]:
         module = f"whiteboard_infra.{cloud}"
         if importlib.util.find_spec(module) is None:
             continue
-        if hasattr(importlib.import_module(module), "deploy") and _fakes_registered(
-            cloud
-        ):
+        has_deploy = hasattr(importlib.import_module(module), "deploy")
+        if has_deploy and register_cloud_fakes(cloud):
             implemented.append(cloud)
     return tuple(implemented)
 
@@ -103,45 +85,21 @@ def stack_cloud_pairs() -> list[tuple[str, str]]:
     return [(stack, cloud) for cloud in implemented_clouds() for stack in stacks()]
 
 
-def ensure_event_loop() -> None:
-    """Give the main thread an event loop again if something took it away.
-
-    The Pulumi SDK's mocks wait on `asyncio.get_event_loop()`, which raises once an
-    earlier `asyncio.run()` (or an async test) has cleared the current loop.
-    """
-    try:
-        asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        asyncio.set_event_loop(asyncio.new_event_loop())
-
-
 def program_run(stack: str, cloud: str) -> Any:
     """The program for `stack` on `cloud`, as `pulumi up` declares it under mocks
     (the harness's `ProgramRun`, cached once per process and shared with the
     program's own tests)."""
-    harness_fixtures()
-    ensure_event_loop()
-    import pulumi_harness
-
-    return pulumi_harness.cached_run(stack, cloud, False)
+    return harness().cached_run(stack, cloud, False)
 
 
 def fresh_run(stack: str, cloud: str, overrides: dict[str, Any]) -> Any:
     """The program for `stack` on `cloud` with some settings overridden (not cached)."""
-    harness_fixtures()
-    ensure_event_loop()
-    import pulumi_harness
-
-    return pulumi_harness.run_program(stack, cloud=cloud, overrides=overrides)
+    return harness().run_program(stack, cloud=cloud, overrides=overrides)
 
 
 def component_run(declare: Any) -> Any:
     """Resources declared by `declare()`, under the same mocks."""
-    harness_fixtures()
-    ensure_event_loop()
-    import pulumi_harness
-
-    return pulumi_harness.run_components(declare)
+    return harness().run_components(declare)
 
 
 def all_runs() -> Iterator[tuple[str, str, Any]]:

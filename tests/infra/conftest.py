@@ -18,7 +18,9 @@ Harness API, for every cloud's tests:
   program's validated `StackConfig`, or raises its one-line `ConfigError`.
 - `register_fakes(package, fakes)` plugs in realistic outputs for a cloud's
   resource types and invokes (`fakes_aws.AwsFakes` is the example: one method per
-  type); preview runs return only inputs.
+  type); preview runs return only inputs. `register_cloud_fakes(cloud)` registers
+  what the tests use for a cloud's whole program: `fakes_<cloud>.py`'s fakes, and
+  `AwsFakes` for the `random` and `docker` packages every cloud shares.
 
 - `cached_run(stack, cloud, preview)` is `run_program` run once per session for
   tests that only inspect the result.
@@ -33,12 +35,9 @@ then calls `run_program(stack, cloud="gcp")` for each of `STACKS`.
 from collections.abc import Iterator
 
 import pytest
-from fakes_aws import AwsFakes
-from pulumi_harness import STACKS, ProgramRun, cached_run, register_fakes
+from pulumi_harness import STACKS, ProgramRun, cached_run, register_cloud_fakes
 
-register_fakes("aws", AwsFakes())
-register_fakes("random", AwsFakes())
-register_fakes("docker", AwsFakes())
+register_cloud_fakes("aws")
 
 
 @pytest.fixture(params=STACKS)

@@ -13,6 +13,7 @@ return only the inputs, so computed values stay unknown as in `pulumi preview`.
 """
 
 import asyncio
+import importlib
 import os
 import runpy
 from collections.abc import Callable, Mapping
@@ -85,6 +86,36 @@ _FAKES: dict[str, Fakes] = {}
 def register_fakes(package: str, fakes: Fakes) -> None:
     """Use `fakes` for resource types and invokes of `package` (e.g. "aws")."""
     _FAKES[package] = fakes
+
+
+SHARED_PACKAGES = ("random", "docker")
+"""Packages every cloud's program uses; `fakes_aws.AwsFakes` fakes them for all."""
+
+
+def register_cloud_fakes(cloud: str) -> bool:
+    """Register the fakes the tests run `cloud`'s program with, where a package has
+    none yet: the `*Fakes` class of `fakes_<cloud>.py` for its `PACKAGE` (the
+    cloud's name when it sets none), and `AwsFakes` for `SHARED_PACKAGES`.
+    False when there is no `fakes_<cloud>.py`."""
+    try:
+        module = importlib.import_module(f"fakes_{cloud}")
+    except ModuleNotFoundError:
+        return False
+    (cloud_fakes,) = [
+        value
+        for name, value in vars(module).items()
+        if name.endswith("Fakes") and isinstance(value, type)
+    ]
+    from fakes_aws import AwsFakes
+
+    wanted: dict[str, Callable[[], Fakes]] = {
+        getattr(module, "PACKAGE", cloud): cloud_fakes,
+        **dict.fromkeys(SHARED_PACKAGES, AwsFakes),
+    }
+    for package, fakes in wanted.items():
+        if package not in _FAKES:
+            register_fakes(package, fakes())
+    return True
 
 
 def _fakes_for(token: str) -> Fakes | None:
@@ -283,6 +314,16 @@ def _working_directory(path: Path) -> Any:
         os.chdir(before)
 
 
+def ensure_event_loop() -> None:
+    """Give the main thread an event loop again if something took it away: the
+    SDK's mocks wait on the current loop, which an earlier `asyncio.run()` (an
+    async test, a tool) leaves unset."""
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def _run(
     declare: Callable[[], Any],
     *,
@@ -294,12 +335,7 @@ def _run(
     run = ProgramRun(preview=preview)
     mocks = _Mocks(preview)
 
-    # The SDK waits on the current event loop, which an earlier asyncio.run() (an
-    # async test, a tool) leaves unset.
-    try:
-        asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        asyncio.set_event_loop(asyncio.new_event_loop())
+    ensure_event_loop()
 
     # Start from a clean runtime: no root stack, no pending outputs, this config.
     pulumi_settings.ROOT.set(None)
