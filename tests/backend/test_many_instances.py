@@ -142,7 +142,7 @@ async def test_changes_made_while_listener_was_down_still_arrive(
     try:
         await conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = 'whiteboard' AND query LIKE 'LISTEN%'"
+            "WHERE application_name = 'whiteboard-listener'"
         )
     finally:
         await conn.close()

@@ -10,8 +10,8 @@ from conftest import ServerFactory
 
 pytestmark = pytest.mark.asyncio
 
-# Long enough that strokes sent back to back share one live notification.
-SLOW_RELAY = {"presence_interval_ms": "400"}
+# Long enough that strokes sent back to back share one frame.
+SLOW_RELAY = {"batch_frame_ms": "400"}
 
 
 async def joined(url: str, token: str, batch: bool) -> Client:

@@ -12,6 +12,7 @@ from whiteboard.db import Database, migrate
 from whiteboard.links import LinkSigner
 from whiteboard.realtime.hub import Hub
 from whiteboard.realtime.live import LiveRelay
+from whiteboard.realtime.writer import BoardWriters
 from whiteboard.services import Services
 
 log = structlog.get_logger(__name__)
@@ -37,10 +38,13 @@ async def bring_up(app: FastAPI, settings: Settings) -> None:
                 await db.close()
             await asyncio.sleep(RETRY_SECONDS)
 
-    relay = LiveRelay(db.writer, settings.presence_interval_ms / 1000)
+    relay = LiveRelay(
+        hub.notify, settings.batch_frame_ms / 1000, settings.presence_interval_ms / 1000
+    )
     relay.start()
     signer = LinkSigner(settings.signing_keys)
-    app.state.services = Services(settings, db, hub, relay, signer)
+    writers = BoardWriters(db.writer, settings)
+    app.state.services = Services(settings, db, hub, relay, writers, signer)
     log.info("ready", pool_size=settings.database_pool_size)
 
 
@@ -64,9 +68,13 @@ async def shut_down(app: FastAPI, timeout_seconds: float) -> None:
         return
     await drain(app, timeout_seconds / 2)
     try:
+        await asyncio.wait_for(services.writers.stop(), timeout_seconds / 8)
+    except TimeoutError:
+        log.warning("board writes cut short at shutdown")
+    try:
         await asyncio.wait_for(services.relay.stop(), timeout_seconds / 4)
-    except (TimeoutError, OSError, asyncpg.PostgresError) as error:
-        log.warning("live messages dropped at shutdown", error=str(error))
+    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as x:
+        log.warning("live messages dropped at shutdown", error=str(x))
     await services.hub.stop()
     try:
         await asyncio.wait_for(services.db.close(), timeout_seconds / 4)

@@ -8,6 +8,7 @@ from whiteboard.links import LinkSigner
 from whiteboard.ratelimit import AddressLimiter
 from whiteboard.realtime.hub import Hub
 from whiteboard.realtime.live import LiveRelay
+from whiteboard.realtime.writer import BoardWriters
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Services:
     db: Database
     hub: Hub
     relay: LiveRelay
+    writers: BoardWriters
     signer: LinkSigner
     limiters: Limiters = field(init=False)
 

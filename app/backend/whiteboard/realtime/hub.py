@@ -6,6 +6,9 @@ traffic. Instances share no memory: every change, including this instance's own,
 reaches local connections through a notification. Operation notifications carry the
 operations inline when they fit, or else a seq range that is read back once per
 instance. Notifications arrive in commit order, which for one board is ``seq`` order.
+Both kinds reach a board's connections in frames (``whiteboard.realtime.frames``).
+The listener connection also sends this instance's live notifications, so they never
+wait for a pooled connection held by a board write.
 """
 
 import asyncio
@@ -22,11 +25,13 @@ from whiteboard import store
 from whiteboard.config import Settings
 from whiteboard.db import Database, connect_kwargs
 from whiteboard.metrics import FANOUT_LATENCY, LISTENER_CONNECTED, NOTIFICATIONS
-from whiteboard.realtime.outbox import Encoded, SharedOps
+from whiteboard.realtime.frames import Frame, FrameClock, LiveText, SharedOps
 
 log = structlog.get_logger(__name__)
 
 LISTENER_RETRY_SECONDS = 1.0
+# How the listener connection shows in pg_stat_activity.
+LISTENER_APPLICATION_NAME = "whiteboard-listener"
 
 
 class Subscriber(Protocol):
@@ -36,8 +41,8 @@ class Subscriber(Protocol):
     client_id: str
     generation: int
 
-    def deliver_ops(self, shared: SharedOps) -> None: ...
-    def send(self, message: dict[str, Any] | Encoded) -> None: ...
+    def deliver_frame(self, frame: Frame) -> None: ...
+    def send(self, message: dict[str, Any]) -> None: ...
     def close(self, code: int, message: dict[str, Any] | None = None) -> None: ...
     def resync(self) -> None: ...
 
@@ -53,6 +58,7 @@ class Hub:
         self._listener: asyncpg.Connection | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._frames = FrameClock(settings.batch_frame_ms / 1000, self._deliver_frame)
         self.draining = False
 
     @property
@@ -79,6 +85,14 @@ class Hub:
         if self._listener is not None:
             await self._listener.close(timeout=2)
 
+    async def notify(self, channel: str, payload: str) -> None:
+        """Send a notification, on the listener connection while it is up."""
+        listener = self._listener
+        if listener is not None and not listener.is_closed():
+            await listener.execute("SELECT pg_notify($1, $2)", channel, payload)
+        else:
+            await self._db.writer.execute("SELECT pg_notify($1, $2)", channel, payload)
+
     def subscribe(self, subscriber: Subscriber) -> None:
         """Start delivering a board's changes to a connection."""
         self._boards[subscriber.board_id].add(subscriber)
@@ -101,7 +115,10 @@ class Hub:
             await asyncio.sleep(0.05)
 
     async def _listen(self) -> None:
-        conn = await asyncpg.connect(**connect_kwargs(self._settings))
+        options = connect_kwargs(self._settings)
+        named = {"application_name": LISTENER_APPLICATION_NAME}
+        options["server_settings"] = options.get("server_settings", {}) | named
+        conn = await asyncpg.connect(**options)
         await store.init_connection(conn)
         await conn.add_listener(store.OPS_CHANNEL, self._on_ops_notification)
         await conn.add_listener(store.LIVE_CHANNEL, self._on_live_notification)
@@ -140,18 +157,14 @@ class Hub:
         self, conn: object, pid: int, channel: str, payload: str
     ) -> None:
         NOTIFICATIONS.labels(channel="live", form="inline").inc()
-        # Each message is encoded once; each connection gets those of the others.
-        by_board: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
         for board_id, message in json.loads(payload):
             if board_id in self._boards:
-                author = message.get("client_id")
-                by_board[board_id].append((author, json.dumps(message)))
-        for board_id, messages in by_board.items():
-            for subscriber in list(self._boards.get(board_id, ())):
-                me = subscriber.client_id
-                texts = [text for author, text in messages if author != me]
-                if texts:
-                    subscriber.send(Encoded(texts))
+                live = LiveText(message.get("client_id"), json.dumps(message))
+                self._frames.add(board_id, live)
+
+    def _deliver_frame(self, board_id: str, frame: Frame) -> None:
+        for subscriber in list(self._boards.get(board_id, ())):
+            subscriber.deliver_frame(frame)
 
     async def _dispatch(self) -> None:
         while True:
@@ -177,9 +190,8 @@ class Hub:
                 ops = await store.read_ops(
                     self._db.writer, board_id, event["from"], event["to"]
                 )
-            shared = SharedOps(ops)
-            for subscriber in subscribers:
-                subscriber.deliver_ops(shared)
+            if ops:
+                self._frames.add(board_id, SharedOps(ops))
             FANOUT_LATENCY.observe(max(0.0, time.time() - event["t"]))
         elif kind == "board":
             for subscriber in subscribers:

@@ -1,13 +1,14 @@
 """Ephemeral traffic (live stroke points, cursors, departures) between instances.
 
-Nothing here is stored. Messages are collected for a short interval, cursors are
-coalesced to the newest position per client, and each interval's messages go out in
-as few ``pg_notify`` calls as fit the payload limit, each outside any write
-transaction, so they never queue behind board writes.
+Nothing here is stored. Messages are collected for one display frame and cursors
+for the presence interval (coalesced to the newest position per client); each
+frame's messages go out in as few ``pg_notify`` calls as fit the payload limit,
+outside any write transaction, so they never queue behind board writes.
 """
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -24,9 +25,17 @@ LiveEvent = tuple[str, dict[str, Any]]
 class LiveRelay:
     """Batches ephemeral messages of this instance into notifications."""
 
-    def __init__(self, pool: asyncpg.Pool, interval_seconds: float) -> None:
-        self._pool = pool
-        self._interval_seconds = interval_seconds
+    def __init__(
+        self,
+        notify: Callable[[str, str], Awaitable[None]],
+        frame_seconds: float,
+        presence_seconds: float,
+    ) -> None:
+        self._notify = notify
+        self._frame_seconds = frame_seconds
+        # Cursors go out every this many frames.
+        self._presence_frames = max(1, round(presence_seconds / frame_seconds))
+        self._frames = 0
         self._events: list[LiveEvent] = []
         self._cursors: dict[tuple[str, str], dict[str, Any]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -45,7 +54,7 @@ class LiveRelay:
         self._cursors[(board_id, message["client_id"])] = message
 
     def start(self) -> None:
-        """Start sending every interval."""
+        """Start sending every frame."""
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
@@ -55,20 +64,25 @@ class LiveRelay:
             await asyncio.gather(self._task, return_exceptions=True)
         await self.flush()
 
-    async def flush(self) -> None:
-        """Send every queued message now."""
-        cursors = [(board, message) for (board, _), message in self._cursors.items()]
-        events = self._events + cursors
-        self._events, self._cursors = [], {}
+    async def flush(self, cursors: bool = True) -> None:
+        """Send the queued messages now, and the cursors if ``cursors``."""
+        events, self._events = self._events, []
+        if cursors:
+            events += [(board, cursor) for (board, _), cursor in self._cursors.items()]
+            self._cursors = {}
         for payload in _packed(events):
-            await self._pool.execute("SELECT pg_notify($1, $2)", LIVE_CHANNEL, payload)
+            await self._notify(LIVE_CHANNEL, payload)
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(self._interval_seconds)
+            # On the clock's frame boundaries, as the instances' frames are.
+            now = loop.time()
+            await asyncio.sleep(self._frame_seconds - now % self._frame_seconds)
+            self._frames += 1
             try:
-                await self.flush()
-            except (OSError, asyncpg.PostgresError) as error:
+                await self.flush(cursors=self._frames % self._presence_frames == 0)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 log.warning("live messages dropped", error=str(error))
 
 

@@ -3,11 +3,10 @@
 Operations are sent gapless and in ``seq`` order: ones the client already has are
 skipped, and a gap (a lost notification, say) is filled from the operation log first.
 
-Messages shared by every connection of a board come already encoded (``Encoded``,
-``SharedOps``), so each is turned into JSON once per instance, not once per client.
-Whatever is queued when the sending task wakes goes out together: to a client that
-joined with ``batch`` as one ``batch`` frame at the next display frame, to others as
-one frame per message.
+A board's shared traffic comes in ``Frame``s, encoded once per instance. Whatever is
+queued when the sending task wakes goes out together: to a client that joined with
+``batch`` as one frame (the shared text itself when that is all there is), to others
+as one WebSocket message per protocol message.
 """
 
 import asyncio
@@ -22,6 +21,7 @@ from fastapi import WebSocket, WebSocketDisconnect
 
 from whiteboard import store
 from whiteboard.db import Database
+from whiteboard.realtime.frames import Frame, SharedOps, batch_text
 
 log = structlog.get_logger(__name__)
 
@@ -40,21 +40,6 @@ class Encoded:
     texts: list[str]
 
 
-class SharedOps:
-    """Applied operations handed to every connection of a board, encoded once."""
-
-    def __init__(self, ops: list[dict[str, Any]]) -> None:
-        self.ops = ops
-        self._text: str | None = None
-
-    @property
-    def text(self) -> str:
-        """The ``ops`` message holding all of them."""
-        if self._text is None:
-            self._text = json.dumps({"type": "ops", "ops": self.ops}, default=str)
-        return self._text
-
-
 @dataclass
 class OpsDelivery:
     """Applied operations to pass on; ``catch_up`` first fetches anything newer."""
@@ -64,7 +49,7 @@ class OpsDelivery:
     shared: SharedOps | None = None
 
 
-Outgoing = dict[str, Any] | Encoded | Close | OpsDelivery
+Outgoing = dict[str, Any] | Encoded | Close | OpsDelivery | Frame
 
 
 class Outbox:
@@ -75,19 +60,19 @@ class Outbox:
         websocket: WebSocket,
         db: Database,
         board_id: str,
+        client_id: str,
         limit: int,
-        frame_seconds: float,
     ) -> None:
         self.websocket = websocket
         self.db = db
         self.board_id = board_id
+        self.client_id = client_id
         self.limit = limit
         self.last_seq = 0
         self.closing = False
-        # Whether the client takes several messages in one ``batch`` frame, and
-        # then at most one frame per ``frame_seconds``.
+        # Whether the client takes several messages in one ``batch`` frame (and
+        # then its own live messages too, which it ignores).
         self.batch = False
-        self.frame_seconds = frame_seconds
         self._queue: asyncio.Queue[Outgoing] = asyncio.Queue()
         # Operations that arrive while the client is joining wait here.
         self._held: list[SharedOps] | None = []
@@ -104,12 +89,13 @@ class Outbox:
             return
         self._queue.put_nowait(item)
 
-    def deliver_ops(self, shared: SharedOps) -> None:
-        """Queue applied operations (held back until the join completes)."""
-        if self._held is not None:
-            self._held.append(shared)
-        else:
-            self.put(OpsDelivery(shared.ops, shared=shared))
+    def deliver_frame(self, frame: Frame) -> None:
+        """Queue a board frame; until the join completes only its operations are
+        kept, to be sent once the client has the board."""
+        if self._held is None:
+            self.put(frame)
+            return
+        self._held += [part for part in frame.parts if isinstance(part, SharedOps)]
 
     def release(self, last_seq: int) -> None:
         """The client now has everything up to ``last_seq``: send what was held."""
@@ -130,19 +116,22 @@ class Outbox:
         try:
             while True:
                 items = [await self._queue.get()]
-                if self.batch:
-                    # Every connection's tick falls at the same moment of the clock.
-                    now = asyncio.get_running_loop().time()
-                    await asyncio.sleep(self.frame_seconds - now % self.frame_seconds)
                 while not self._queue.empty():
                     items.append(self._queue.get_nowait())
+                # The common case: one frame, sent as the text every client shares.
+                frame = items[0] if len(items) == 1 else None
+                if isinstance(frame, Frame) and self.batch and self._takes(frame):
+                    await self.websocket.send_text(frame.text)
+                    continue
                 texts: list[str] = []
                 for item in items:
                     if isinstance(item, Close):
                         await self._send_texts(texts)
                         await self.websocket.close(item.code)
                         return
-                    if isinstance(item, OpsDelivery):
+                    if isinstance(item, Frame):
+                        texts += await self._frame_texts(item)
+                    elif isinstance(item, OpsDelivery):
                         texts += await self._ops_texts(item)
                     elif isinstance(item, Encoded):
                         texts += item.texts
@@ -157,13 +146,32 @@ class Outbox:
             await self._send({"type": "reconnect", "after_ms": after_ms})
             await self.websocket.close(1012)
 
+    def _takes(self, frame: Frame) -> bool:
+        """Whether ``frame`` goes out whole; if so the client now has its operations."""
+        if not frame.follows(self.last_seq):
+            return False
+        if frame.last_seq is not None:
+            self.last_seq = frame.last_seq
+        return True
+
+    async def _frame_texts(self, frame: Frame) -> list[str]:
+        """A frame's messages for this client, operations gapless."""
+        if self.batch and self._takes(frame):
+            return frame.texts
+        texts: list[str] = []
+        for part in frame.parts:
+            if isinstance(part, SharedOps):
+                texts += await self._ops_texts(OpsDelivery(part.ops, shared=part))
+            elif self.batch or part.author != self.client_id:
+                texts.append(part.text)
+        return texts
+
     async def _send(self, message: dict[str, Any]) -> None:
         await self.websocket.send_text(json.dumps(message, default=str))
 
     async def _send_texts(self, texts: list[str]) -> None:
         if self.batch and len(texts) > 1:
-            joined = ",".join(texts)
-            await self.websocket.send_text(f'{{"type":"batch","messages":[{joined}]}}')
+            await self.websocket.send_text(batch_text(texts))
             return
         for text in texts:
             await self.websocket.send_text(text)

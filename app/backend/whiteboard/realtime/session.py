@@ -7,6 +7,7 @@ connection stays open unless the refusal says otherwise.
 import asyncio
 import random
 import time
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -17,14 +18,27 @@ from whiteboard import store
 from whiteboard.links import Grant, new_client_id
 from whiteboard.metrics import CONNECTIONS, OPERATIONS, REFUSED_MESSAGES
 from whiteboard.ratelimit import TokenBucket
-from whiteboard.realtime.messages import Cursor, Join, Ops, Ping, Stroke, User
-from whiteboard.realtime.outbox import Encoded, OpsDelivery, Outbox, SharedOps
+from whiteboard.realtime.frames import Frame
+from whiteboard.realtime.messages import (
+    AddOp,
+    Cursor,
+    DeleteOp,
+    Join,
+    Ops,
+    Ping,
+    Stroke,
+    UpdateOp,
+    User,
+)
+from whiteboard.realtime.outbox import Encoded, OpsDelivery, Outbox
 from whiteboard.realtime.parsing import Refused, parse_message, parse_ops
 from whiteboard.services import Services
 
 log = structlog.get_logger(__name__)
 
 JOIN_TIMEOUT_SECONDS = 10.0
+# A client's operation batches being written at once; its further messages wait.
+BATCHES_IN_FLIGHT = 4
 
 
 class Session:
@@ -42,8 +56,8 @@ class Session:
             websocket,
             services.db,
             board_id,
+            self.client_id,
             self.settings.send_queue_messages,
-            self.settings.batch_frame_ms / 1000,
         )
         self._websocket = websocket
         rate, burst = self.settings.messages_per_second, self.settings.message_burst
@@ -54,14 +68,15 @@ class Session:
             self.settings.ops_per_second, self.settings.ops_burst
         )
         self._last_rate_error = 0.0
+        self._writing: set[asyncio.Future[store.BatchOutcome]] = set()
 
     # What the hub calls.
-    def deliver_ops(self, shared: SharedOps) -> None:
-        """Pass on operations applied to the board."""
-        self.outbox.deliver_ops(shared)
+    def deliver_frame(self, frame: Frame) -> None:
+        """Pass on the board's live messages and applied operations."""
+        self.outbox.deliver_frame(frame)
 
-    def send(self, message: dict[str, Any] | Encoded) -> None:
-        """Pass on a live message once the client has joined."""
+    def send(self, message: dict[str, Any]) -> None:
+        """Pass on a board message once the client has joined."""
         if self.grant is not None:
             self.outbox.put(message)
 
@@ -214,33 +229,45 @@ class Session:
         if not valid:
             self.outbox.put({"type": "ack", "results": results})
             return
-        try:
-            outcome = await store.apply_batch(
-                self.services.db.writer,
-                self.board_id,
-                self.client_id,
-                valid,
-                self.settings,
-            )
-        except store.BoardGone:
-            self._refuse(Refused("board_deleted", "this board was deleted"), 4404)
+        # The receiving goes on while the batch is written; the ack follows.
+        written = self.services.writers.submit(self.board_id, self.client_id, valid)
+        self._writing.add(written)
+        written.add_done_callback(partial(self._acknowledge, valid, results))
+        if len(self._writing) >= BATCHES_IN_FLIGHT:
+            await asyncio.wait(self._writing, return_when=asyncio.FIRST_COMPLETED)
+
+    def _acknowledge(
+        self,
+        valid: list[AddOp | UpdateOp | DeleteOp],
+        results: list[dict[str, Any] | None],
+        written: "asyncio.Future[store.BatchOutcome]",
+    ) -> None:
+        """Answer a written batch: an ack, or the error that stopped it."""
+        self._writing.discard(written)
+        if written.cancelled():
             return
-        except asyncpg.DataError as error:
+        error = written.exception()
+        if isinstance(error, store.BoardGone):
+            self._refuse(Refused("board_deleted", "this board was deleted"), 4404)
+        elif isinstance(error, asyncpg.DataError):
             # Validation should have caught it; say so per operation rather than
             # dropping the connection, which a resending client would repeat.
             log.error("batch not stored", board_id=self.board_id, error=str(error))
             refused = {"status": "rejected", "code": "bad_message"}
             refused["message"] = "the database refused a value in this batch"
             ids = iter(op.op_id for op in valid)
-            results = [r or {"op_id": next(ids), **refused} for r in results]
-            self.outbox.put({"type": "ack", "results": results})
-            return
-
-        applied = iter(outcome.results)
-        merged = [result or next(applied) for result in results]
-        for result in merged:
-            OPERATIONS.labels(result["status"]).inc()
-        self.outbox.put({"type": "ack", "results": merged})
+            answers = [r or {"op_id": next(ids), **refused} for r in results]
+            self.outbox.put({"type": "ack", "results": answers})
+        elif error is not None:
+            log.error("database error", board_id=self.board_id, error=str(error))
+            after_ms = random.randint(500, 3000)  # noqa: S311
+            self.outbox.close(1012, {"type": "reconnect", "after_ms": after_ms})
+        else:
+            applied = iter(written.result().results)
+            merged = [result or next(applied) for result in results]
+            for result in merged:
+                OPERATIONS.labels(result["status"]).inc()
+            self.outbox.put({"type": "ack", "results": merged})
 
     def _stroke(self, message: Stroke, grant: Grant) -> None:
         if not grant.can_edit:

@@ -22,16 +22,17 @@ from whiteboard.store.common import (
     init_connection,
     notify,
 )
-from whiteboard.store.ops import BatchOutcome, apply_batch
+from whiteboard.store.ops import Batch, BatchOutcome, apply_batches
 from whiteboard.store.reads import read_elements, read_for_join, read_ops, read_snapshot
 
 __all__ = [
     "LIVE_CHANNEL",
     "NOTIFY_PAYLOAD_MAX_BYTES",
     "OPS_CHANNEL",
+    "Batch",
     "BatchOutcome",
     "BoardGone",
-    "apply_batch",
+    "apply_batches",
     "board_public",
     "create_board",
     "current_seq",

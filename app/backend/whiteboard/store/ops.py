@@ -1,7 +1,8 @@
-"""Applying a batch of operations: one transaction, logged, then announced."""
+"""Applying batches of operations: one transaction, logged, then announced."""
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,14 +50,15 @@ class BatchOutcome:
     applied: list[dict[str, Any]]
 
 
-async def apply_batch(
-    pool: asyncpg.Pool,
-    board_id: str,
-    client_id: str,
-    ops: list[AddOp | UpdateOp | DeleteOp],
-    limits: Settings,
-) -> BatchOutcome:
-    """Apply a batch in one transaction, log it, and announce it."""
+Batch = tuple[str, Sequence[AddOp | UpdateOp | DeleteOp]]
+
+
+async def apply_batches(
+    pool: asyncpg.Pool, board_id: str, batches: Sequence[Batch], limits: Settings
+) -> list[BatchOutcome]:
+    """Apply batches (each a client id and its operations), in order, in one
+    transaction; log them and announce them in one notification."""
+    ops = [op for _, batch in batches for op in batch]
     op_ids = [op.op_id for op in ops]
     element_ids = list(
         {op.element.id if isinstance(op, AddOp) else op.element_id for op in ops}
@@ -81,25 +83,36 @@ async def apply_batch(
             elements=known["elements"],
             limits=limits,
         )
+        outcomes = [
+            _apply(changes, seen, client_id, batch) for client_id, batch in batches
+        ]
+        applied = [op for outcome in outcomes for op in outcome.applied]
+        if applied:
+            await _write_changes(conn, board_id, changes, applied)
+    return outcomes
 
-        outcome = BatchOutcome(results=[], applied=[])
-        for op in ops:
-            if op.op_id in seen:
-                result = {"status": "duplicate", "seq": seen[op.op_id]}
+
+def _apply(
+    changes: BoardChanges,
+    seen: dict[str, int],
+    client_id: str,
+    ops: Sequence[AddOp | UpdateOp | DeleteOp],
+) -> BatchOutcome:
+    outcome = BatchOutcome(results=[], applied=[])
+    for op in ops:
+        if op.op_id in seen:
+            result = {"status": "duplicate", "seq": seen[op.op_id]}
+        else:
+            try:
+                applied = changes.apply(op, client_id)
+            except Rejected as refusal:
+                result = {"status": "rejected", "code": refusal.code}
+                result["message"] = refusal.message
             else:
-                try:
-                    applied = changes.apply(op, client_id)
-                except Rejected as refusal:
-                    result = {"status": "rejected", "code": refusal.code}
-                    result["message"] = refusal.message
-                else:
-                    seen[op.op_id] = applied["seq"]
-                    outcome.applied.append(applied)
-                    result = {"status": "applied", "seq": applied["seq"]}
-            outcome.results.append({"op_id": op.op_id, **result})
-
-        if outcome.applied:
-            await _write_changes(conn, board_id, changes, outcome.applied)
+                seen[op.op_id] = applied["seq"]
+                outcome.applied.append(applied)
+                result = {"status": "applied", "seq": applied["seq"]}
+        outcome.results.append({"op_id": op.op_id, **result})
     return outcome
 
 
