@@ -63,6 +63,11 @@ def _arguments() -> argparse.Namespace:
         "--backend-dir", type=Path, default=BACKEND_DIR, help="app/backend to run"
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the servers' logs and raw profiles in this folder",
+    )
     return parser.parse_args()
 
 
@@ -143,6 +148,9 @@ def main() -> None:
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="whiteboard-bench-") as work:
         work_dir = Path(work)
+        if args.keep is not None:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            work_dir = args.keep
         if "load" in args.only:
             results["load"] = _run_load(args, work_dir)
         if "snapshot" in args.only:

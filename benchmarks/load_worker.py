@@ -208,6 +208,8 @@ def _note(
 ) -> None:
     kind = message["type"]
     if kind == "stroke":
+        if message["client_id"] == me:
+            return  # a client's own live points come back in shared frames
         live.record_received(f"{message['stroke_id']}@{message['points'][0][0]}", now)
     elif kind == "ops":
         for op in message["ops"]:
