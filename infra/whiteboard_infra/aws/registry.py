@@ -9,13 +9,11 @@ unchanged one does not.
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_docker as docker
 
-IMAGES = ("backend", "frontend")
+from whiteboard_infra.app_images import IMAGES, image_references, push_image
 
 _ECR_REFERENCE = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
@@ -87,7 +85,6 @@ class Registry(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         self.repositories = {}
-        self.images = {}
         for image in IMAGES:
             repository = aws.ecr.Repository(
                 f"{name}-{image}",
@@ -107,12 +104,12 @@ class Registry(pulumi.ComponentResource):
             )
             self.repositories[image] = repository
 
-            prebuilt = args.prebuilt_images.get(image)
-            self.images[image] = (
-                pulumi.Output.from_input(prebuilt)
-                if prebuilt
-                else self._build(name, image, repository, args.app_directory)
-            )
+        self.images = image_references(
+            args.prebuilt_images,
+            lambda image: self._build(
+                name, image, self.repositories[image], args.app_directory
+            ),
+        )
 
         prebuilt_arns = {
             arn
@@ -144,16 +141,11 @@ class Registry(pulumi.ComponentResource):
             registry_id=repository.registry_id,
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
-        context = str(Path(app_directory) / image)
-
-        built = docker.Image(
+        return push_image(
             f"{name}-{image}",
+            app_directory,
+            image,
             image_name=repository.repository_url.apply(lambda url: f"{url}:latest"),
-            build={
-                "context": context,
-                "dockerfile": str(Path(context) / "Dockerfile"),
-                "platform": "linux/amd64",
-            },
             registry={
                 "server": repository.repository_url,
                 "username": credentials.user_name,
@@ -161,4 +153,3 @@ class Registry(pulumi.ComponentResource):
             },
             opts=pulumi.ResourceOptions(parent=self),
         )
-        return built.repo_digest

@@ -11,13 +11,11 @@ unchanged one does not.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pulumi
-import pulumi_docker as docker
 from pulumi_azure_native import containerregistry
 
-IMAGES = ("backend", "frontend")
+from whiteboard_infra.app_images import image_references, push_image
 
 
 @dataclass(frozen=True)
@@ -68,14 +66,10 @@ class Registry(pulumi.ComponentResource):
         self.registry_id = self.registry.id
         self.login_server = self.registry.login_server
 
-        self.images = {}
-        for image in IMAGES:
-            prebuilt = args.prebuilt_images.get(image)
-            self.images[image] = (
-                pulumi.Output.from_input(prebuilt)
-                if prebuilt
-                else self._build(name, image, args.app_directory)
-            )
+        self.images = image_references(
+            args.prebuilt_images,
+            lambda image: self._build(name, image, args.app_directory),
+        )
 
         self.register_outputs(
             {
@@ -86,18 +80,13 @@ class Registry(pulumi.ComponentResource):
         )
 
     def _build(self, name: str, image: str, app_directory: str) -> pulumi.Output[str]:
-        context = str(Path(app_directory) / image)
-        built = docker.Image(
+        return push_image(
             f"{name}-{image}",
+            app_directory,
+            image,
             image_name=self.login_server.apply(
                 lambda server: f"{server}/whiteboard/{image}:latest"
             ),
-            build={
-                "context": context,
-                "dockerfile": str(Path(context) / "Dockerfile"),
-                "platform": "linux/amd64",
-            },
             registry={"server": self.login_server},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.registry]),
         )
-        return built.repo_digest

@@ -9,13 +9,12 @@ unchanged one does not.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pulumi
-import pulumi_docker as docker
 import pulumi_gcp as gcp
 
-IMAGES = ("backend", "frontend")
+from whiteboard_infra.app_images import image_references, push_image
+
 KEEP_VERSIONS = 20
 
 
@@ -81,14 +80,9 @@ class Registry(pulumi.ComponentResource):
             self.repository.repository_id,
         )
 
-        self.images = {}
-        for image in IMAGES:
-            prebuilt = args.prebuilt_images.get(image)
-            self.images[image] = (
-                pulumi.Output.from_input(prebuilt)
-                if prebuilt
-                else self._build(name, image, args)
-            )
+        self.images = image_references(
+            args.prebuilt_images, lambda image: self._build(name, image, args)
+        )
 
         self.register_outputs(
             {"repository_url": self.repository_url, "images": self.images}
@@ -98,16 +92,11 @@ class Registry(pulumi.ComponentResource):
         client = gcp.organizations.get_client_config_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         )
-        context = str(Path(args.app_directory) / image)
-
-        built = docker.Image(
+        return push_image(
             f"{name}-{image}",
+            args.app_directory,
+            image,
             image_name=self.repository_url.apply(lambda url: f"{url}/{image}:latest"),
-            build={
-                "context": context,
-                "dockerfile": str(Path(context) / "Dockerfile"),
-                "platform": "linux/amd64",
-            },
             registry={
                 "server": f"{args.region}-docker.pkg.dev",
                 "username": "oauth2accesstoken",
@@ -115,4 +104,3 @@ class Registry(pulumi.ComponentResource):
             },
             opts=pulumi.ResourceOptions(parent=self),
         )
-        return built.repo_digest
