@@ -9,12 +9,13 @@ operation is sent that one text as it is.
 """
 
 import asyncio
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+
+import orjson
 
 
 class SharedOps:
@@ -28,7 +29,7 @@ class SharedOps:
     def text(self) -> str:
         """The ``ops`` message holding all of them."""
         if self._text is None:
-            self._text = json.dumps({"type": "ops", "ops": self.ops}, default=str)
+            self._text = orjson.dumps({"type": "ops", "ops": self.ops}).decode()
         return self._text
 
 

@@ -12,13 +12,13 @@ wait for a pooled connection held by a board write.
 """
 
 import asyncio
-import json
 import random
 import time
 from collections import defaultdict
 from typing import Any, Protocol
 
 import asyncpg
+import orjson
 import structlog
 
 from whiteboard import store
@@ -26,6 +26,7 @@ from whiteboard.config import Settings
 from whiteboard.db import Database, connect_kwargs
 from whiteboard.metrics import FANOUT_LATENCY, LISTENER_CONNECTED, NOTIFICATIONS
 from whiteboard.realtime.frames import Frame, FrameClock, LiveText, SharedOps
+from whiteboard.realtime.live import read_live
 
 log = structlog.get_logger(__name__)
 
@@ -151,16 +152,15 @@ class Hub:
     def _on_ops_notification(
         self, conn: object, pid: int, channel: str, payload: str
     ) -> None:
-        self._events.put_nowait(json.loads(payload))
+        self._events.put_nowait(orjson.loads(payload))
 
     def _on_live_notification(
         self, conn: object, pid: int, channel: str, payload: str
     ) -> None:
         NOTIFICATIONS.labels(channel="live", form="inline").inc()
-        for board_id, message in json.loads(payload):
+        for board_id, author, text in read_live(payload):
             if board_id in self._boards:
-                live = LiveText(message.get("client_id"), json.dumps(message))
-                self._frames.add(board_id, live)
+                self._frames.add(board_id, LiveText(author, text))
 
     def _deliver_frame(self, board_id: str, frame: Frame) -> None:
         for subscriber in list(self._boards.get(board_id, ())):

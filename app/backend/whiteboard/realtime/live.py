@@ -4,22 +4,34 @@ Nothing here is stored. Messages are collected for one display frame and cursors
 for the presence interval (coalesced to the newest position per client); each
 frame's messages go out in as few ``pg_notify`` calls as fit the payload limit,
 outside any write transaction, so they never queue behind board writes.
+
+Each message is encoded once, here. A notification is a JSON array of
+``[board_id, client_id, message_text]`` entries: receiving instances read the board
+and the author and pass the text on untouched.
 """
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
+import orjson
 import structlog
 
 from whiteboard.store import LIVE_CHANNEL, NOTIFY_PAYLOAD_MAX_BYTES
 
 log = structlog.get_logger(__name__)
 
-# Board id, message: what every instance receives for its local connections.
-LiveEvent = tuple[str, dict[str, Any]]
+
+def live_entry(board_id: str, message: dict[str, Any]) -> bytes:
+    """One message as an entry of a live notification."""
+    text = orjson.dumps(message).decode()
+    return orjson.dumps([board_id, message.get("client_id"), text])
+
+
+def read_live(payload: str) -> list[tuple[str, str | None, str]]:
+    """The entries of a live notification: board, author, message text."""
+    return [(board, author, text) for board, author, text in orjson.loads(payload)]
 
 
 class LiveRelay:
@@ -36,22 +48,22 @@ class LiveRelay:
         # Cursors go out every this many frames.
         self._presence_frames = max(1, round(presence_seconds / frame_seconds))
         self._frames = 0
-        self._events: list[LiveEvent] = []
-        self._cursors: dict[tuple[str, str], dict[str, Any]] = {}
+        self._entries: list[bytes] = []
+        self._cursors: dict[tuple[str, str], bytes] = {}
         self._task: asyncio.Task[None] | None = None
 
-    @staticmethod
-    def fits(board_id: str, message: dict[str, Any]) -> bool:
-        """Whether one message fits a notification on its own."""
-        return len(json.dumps([[board_id, message]])) < NOTIFY_PAYLOAD_MAX_BYTES
-
-    def publish(self, board_id: str, message: dict[str, Any]) -> None:
-        """Queue a message for the board's viewers on every instance."""
-        self._events.append((board_id, message))
+    def publish(self, board_id: str, message: dict[str, Any]) -> bool:
+        """Queue a message for the board's viewers on every instance; False, and
+        nothing queued, when it cannot fit a notification on its own."""
+        entry = live_entry(board_id, message)
+        if len(entry) + 2 >= NOTIFY_PAYLOAD_MAX_BYTES:
+            return False
+        self._entries.append(entry)
+        return True
 
     def publish_cursor(self, board_id: str, message: dict[str, Any]) -> None:
         """Queue a presence message; a newer one from the same client replaces it."""
-        self._cursors[(board_id, message["client_id"])] = message
+        self._cursors[(board_id, message["client_id"])] = live_entry(board_id, message)
 
     def start(self) -> None:
         """Start sending every frame."""
@@ -66,11 +78,11 @@ class LiveRelay:
 
     async def flush(self, cursors: bool = True) -> None:
         """Send the queued messages now, and the cursors if ``cursors``."""
-        events, self._events = self._events, []
+        entries, self._entries = self._entries, []
         if cursors:
-            events += [(board, cursor) for (board, _), cursor in self._cursors.items()]
+            entries += self._cursors.values()
             self._cursors = {}
-        for payload in _packed(events):
+        for payload in _packed(entries):
             await self._notify(LIVE_CHANNEL, payload)
 
     async def _run(self) -> None:
@@ -86,18 +98,17 @@ class LiveRelay:
                 log.warning("live messages dropped", error=str(error))
 
 
-def _packed(events: list[LiveEvent]) -> list[str]:
-    """JSON arrays of events, each below the notification payload limit."""
+def _packed(entries: list[bytes]) -> list[str]:
+    """JSON arrays of entries, each below the notification payload limit."""
     payloads: list[str] = []
-    batch: list[str] = []
+    batch: list[bytes] = []
     size = 2
-    for board_id, message in events:
-        item = json.dumps([board_id, message])
-        if batch and size + len(item) + 1 >= NOTIFY_PAYLOAD_MAX_BYTES:
-            payloads.append("[" + ",".join(batch) + "]")
+    for entry in entries:
+        if batch and size + len(entry) + 1 >= NOTIFY_PAYLOAD_MAX_BYTES:
+            payloads.append(f"[{b','.join(batch).decode()}]")
             batch, size = [], 2
-        batch.append(item)
-        size += len(item) + 1
+        batch.append(entry)
+        size += len(entry) + 1
     if batch:
-        payloads.append("[" + ",".join(batch) + "]")
+        payloads.append(f"[{b','.join(batch).decode()}]")
     return payloads

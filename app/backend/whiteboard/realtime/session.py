@@ -279,9 +279,8 @@ class Session:
         live |= message.model_dump(
             mode="json", include={"stroke_id", "points", "style"}
         )
-        if not self.services.relay.fits(self.board_id, live):
+        if not self.services.relay.publish(self.board_id, live):
             raise Refused("too_large", "these live points do not fit one message")
-        self.services.relay.publish(self.board_id, live)
 
     def _cursor(self, message: Cursor) -> None:
         presence = {"type": "presence", "client_id": self.client_id}
