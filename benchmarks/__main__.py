@@ -57,9 +57,6 @@ def _arguments() -> argparse.Namespace:
         "--frame-ms", type=int, default=16, help="the servers' BATCH_FRAME_MS"
     )
     parser.add_argument(
-        "--compression", action="store_true", help="clients offer permessage-deflate"
-    )
-    parser.add_argument(
         "--backend-dir", type=Path, default=BACKEND_DIR, help="app/backend to run"
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
@@ -94,7 +91,6 @@ def _run_load(args: argparse.Namespace, work_dir: Path) -> list[dict[str, Any]]:
             duration_seconds=5.0 if args.quick else args.duration,
             processes=args.processes,
             batch=not args.no_batch,
-            compression=args.compression,
             frame_ms=args.frame_ms,
         )
         log.info("load: %d clients on %d instances", clients, args.instances)

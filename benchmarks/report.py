@@ -43,8 +43,7 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
         late = f"{max(lateness):.0f}" if lateness else "-"
         rows.append(
             f"| {run['connected']}/{plan['clients']} ({drawing}) "
-            f"| {_frames(plan)}"
-            f"{', deflate' if plan.get('compression') else ''} "
+            f"| {_frames(plan)} "
             f"| {live['operations_per_second']:.0f} "
             f"| {live['deliveries_per_second'] + stored['deliveries_per_second']:.0f} "
             f"| {_latency(live['latency'])} | {_latency(stored['latency'])} "

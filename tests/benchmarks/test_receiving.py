@@ -1,10 +1,24 @@
 """How a load client books what it receives, and how profiles are summarised."""
 
-import bench_root  # noqa: F401 (the root's benchmarks package)
+from typing import Any
 
-from benchmarks.load_worker import Counters, _note
+import bench_root  # noqa: F401 (the root's benchmarks package)
+import orjson
+
+from benchmarks.load_worker import Counters, Parser, arrivals, book
 from benchmarks.profile import summarise
 from benchmarks.stats import DeliveryBook
+
+
+def _note(
+    message: dict[str, Any],
+    me: str,
+    now: float,
+    live: DeliveryBook,
+    stored: DeliveryBook,
+    counters: Counters,
+) -> None:
+    book(arrivals(message), me, now, live, stored, counters)
 
 
 def test_live_points_are_keyed_by_stroke_and_first_x():
@@ -14,6 +28,38 @@ def test_live_points_are_keyed_by_stroke_and_first_x():
     _note(stroke, "me", 4.0, live, stored, Counters())
 
     assert live.received == {"c3s1@15.0": [1, 4.0]}
+
+
+def test_own_live_points_are_not_counted_as_deliveries():
+    live, stored = DeliveryBook(), DeliveryBook()
+    mine = {"type": "stroke", "client_id": "me", "stroke_id": "a", "points": [[0.0]]}
+    theirs = {"type": "stroke", "client_id": "x", "stroke_id": "b", "points": [[1.0]]}
+
+    _note(
+        {"type": "batch", "messages": [mine, theirs]},
+        "me",
+        3.0,
+        live,
+        stored,
+        Counters(),
+    )
+
+    assert live.received == {"b@1.0": [1, 3.0]}
+
+
+def test_a_frame_shared_by_clients_is_parsed_once_and_booked_for_each():
+    live, stored, counters = DeliveryBook(), DeliveryBook(), Counters()
+    parse = Parser()
+    stroke = {"type": "stroke", "client_id": "x", "stroke_id": "s", "points": [[2.0]]}
+    text = orjson.dumps(stroke)
+
+    first = parse(text)
+    second = parse(bytes(bytearray(text)))  # an equal text, received by another
+    book(first, "a", 1.0, live, stored, counters)
+    book(second, "b", 1.5, live, stored, counters)
+
+    assert second is first
+    assert live.received == {"s@2.0": [2, 1.5]}
 
 
 def test_own_operations_are_not_counted_as_deliveries():
