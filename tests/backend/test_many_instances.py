@@ -6,7 +6,7 @@ import asyncpg
 import httpx
 import psutil
 import pytest
-from backend_client import Client, add, bearer, create_board, rect
+from backend_client import Client, add, bearer, create_board, rect, update
 from backend_servers import Server
 from conftest import ServerFactory
 from whiteboard.links import LinkSigner
@@ -172,3 +172,34 @@ async def test_op_resent_to_another_instance_is_answered_duplicate(
     assert again == [{"op_id": "once-only", "status": "duplicate", "seq": 1}]
     assert applied[0]["seq"] == 1
     await after.close()
+
+
+async def test_racing_writes_on_two_instances_are_all_applied_once_in_order(
+    pair: tuple[Server, Server],
+) -> None:
+    first, second = pair
+    board = create_board(first.url)
+    token, board_id = board["edit_token"], board["id"]
+    alice = await joined(first, token, board_id)
+    bob = await joined(second, token, board_id)
+    await alice.operate(add("start", rect("shared")))
+
+    # Sent without waiting for acks, so both instances write the board at once.
+    edits_a = [update(f"a{i}", "shared", x=i) for i in range(30)]
+    edits_b = [update(f"b{i}", "shared", y=i) for i in range(30)]
+    await asyncio.gather(
+        *(alice.send({"type": "ops", "ops": [op]}) for op in edits_a),
+        *(bob.send({"type": "ops", "ops": [op]}) for op in edits_b),
+    )
+    seen_a = [op for op in await alice.ops_until(61) if op["seq"] > 1]
+    seen_b = [op for op in await bob.ops_until(61) if op["seq"] > 1]
+
+    assert [op["seq"] for op in seen_a] == list(range(2, 62))
+    assert [op["op_id"] for op in seen_a] == [op["op_id"] for op in seen_b]
+    mine = [op["op_id"] for op in seen_a if op["op_id"].startswith("a")]
+    assert mine == [f"a{i}" for i in range(30)]  # one client's order is kept
+    final = seen_a[-1]["element"]
+    assert final["version"] == 61
+    assert (final["x"], final["y"]) == (29, 29)
+    await alice.close()
+    await bob.close()

@@ -24,7 +24,12 @@ import structlog
 from whiteboard import store
 from whiteboard.config import Settings
 from whiteboard.db import Database, connect_kwargs
-from whiteboard.metrics import FANOUT_LATENCY, LISTENER_CONNECTED, NOTIFICATIONS
+from whiteboard.metrics import (
+    FANOUT_LATENCY,
+    LISTENER_CONNECTED,
+    NOTIFICATIONS,
+    watch_event_loop,
+)
 from whiteboard.realtime.frames import Frame, FrameClock, LiveText, SharedOps
 from whiteboard.realtime.live import read_live
 
@@ -76,6 +81,8 @@ class Hub:
         """Open the listener connection and start dispatching."""
         await self._listen()
         self._tasks.append(asyncio.create_task(self._dispatch()))
+        # The lag of this instance's loop delays every delivery: measured here.
+        self._tasks.append(asyncio.create_task(watch_event_loop()))
 
     async def stop(self) -> None:
         """Stop dispatching and close the listener connection."""

@@ -8,14 +8,16 @@ per client. Batches of a board are applied in the order they were submitted.
 """
 
 import asyncio
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 import structlog
 
 from whiteboard import store
 from whiteboard.config import Settings
+from whiteboard.metrics import BOARD_WRITES
 from whiteboard.realtime.messages import AddOp, DeleteOp, UpdateOp
 
 log = structlog.get_logger(__name__)
@@ -29,6 +31,7 @@ class _Pending:
     client_id: str
     ops: Sequence[AddOp | UpdateOp | DeleteOp]
     outcome: "asyncio.Future[store.BatchOutcome]"
+    submitted: float = field(default_factory=time.monotonic)
 
 
 class BoardWriters:
@@ -88,10 +91,14 @@ class BoardWriters:
 
     async def _apply(self, board_id: str, taken: list[_Pending]) -> None:
         batches = [(pending.client_id, pending.ops) for pending in taken]
+        started = time.monotonic()
+        for pending in taken:
+            BOARD_WRITES.labels("queued").observe(started - pending.submitted)
         try:
             outcomes = await store.apply_batches(
                 self._pool, board_id, batches, self._settings
             )
+            BOARD_WRITES.labels("transaction").observe(time.monotonic() - started)
         except asyncpg.DataError as error:
             if len(taken) == 1:
                 _fail(taken, error)
