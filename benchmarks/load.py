@@ -14,6 +14,9 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
 from benchmarks.load_worker import ClientSpec, LoadPlan, run_worker
 from benchmarks.procstat import Usage, load_average, usage
 from benchmarks.profile import Profiler
@@ -175,7 +178,38 @@ def _measure(
             )
             for name in pids
         },
+        "server_stages_ms": server_stages(stack),
         "profile": hot_spots,
+    }
+
+
+# Histograms every instance keeps (see whiteboard.metrics): name, label filter.
+STAGES = {
+    "write_queued": ("whiteboard_board_write_seconds", {"stage": "queued"}),
+    "write_transaction": ("whiteboard_board_write_seconds", {"stage": "transaction"}),
+    "fanout": ("whiteboard_fanout_latency_seconds", {}),
+    "loop_lag": ("whiteboard_event_loop_lag_seconds", {}),
+}
+
+
+def server_stages(stack: Stack) -> dict[str, float | None]:
+    """Mean milliseconds of each server stage over the run, all instances together:
+    where a stored operation's delay is spent inside the servers."""
+    sums = {stage: [0.0, 0.0] for stage in STAGES}
+    for instance in stack.instances:
+        text = httpx.get(f"{instance.url}/metrics", timeout=10).text
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                for stage, (name, labels) in STAGES.items():
+                    if not labels.items() <= sample.labels.items():
+                        continue
+                    if sample.name == f"{name}_sum":
+                        sums[stage][0] += sample.value
+                    elif sample.name == f"{name}_count":
+                        sums[stage][1] += sample.value
+    return {
+        stage: round(1000 * total / count, 2) if count else None
+        for stage, (total, count) in sums.items()
     }
 
 

@@ -24,8 +24,9 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
         "| live p50/p95/p99/max ms | stored p50/p95/p99/max ms | missed ops "
         "| dropped conns | CPU % instances / postgres / load "
         "| CPU µs per delivery instances / load | KiB per conn "
-        "| sends late p99 ms | load avg |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| sends late p99 ms | write queued / transaction / fan-out / loop lag mean ms "
+        "| load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         plan, live, stored, cpu = (
@@ -51,9 +52,17 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
             f"| {run['dropped_connections'] + run['connect_failures']} "
             f"| {cpu['instances']:.0f} / {cpu['postgres']:.0f} / {cpu['load']:.0f} "
             f"| {per['instances']:.1f} / {per['load']:.1f} "
-            f"| {memory} | {late} | {load[0]} → {load[1]} |"
+            f"| {memory} | {late} | {_stages(run.get('server_stages_ms'))} "
+            f"| {load[0]} → {load[1]} |"
         )
     return rows
+
+
+def _stages(stages: dict[str, float | None] | None) -> str:
+    if not stages:
+        return "-"
+    keys = ("write_queued", "write_transaction", "fanout", "loop_lag")
+    return " / ".join("-" if stages[k] is None else f"{stages[k]:.0f}" for k in keys)
 
 
 def _snapshot_rows(results: list[dict[str, Any]]) -> list[str]:

@@ -32,6 +32,11 @@ def made_up_results() -> dict:
         "load_average_after": [1.5, 0.6, 0.4],
         "dropped_connections": 0,
         "connect_failures": 1,
+        "server_stages_ms": {
+            "write_queued": 3.4,
+            "write_transaction": 8.0,
+            "fanout": None,
+        },
     }
     infra = [
         {
@@ -73,7 +78,7 @@ def test_load_row_shows_latency_misses_and_drops():
         in text
     )
     assert "| 2 of 20 | 1 |" in text
-    assert "| 50 / 5 / 40 | 2.5 / 3.0 | 40/42 | - | 0.5 → 1.5 |" in text
+    assert "| 50 / 5 / 40 | 2.5 / 3.0 | 40/42 | - | 3 / 8 / - / 1 | 0.5 → 1.5 |" in text
 
 
 def test_infra_rows_keep_the_table_intact_and_total_the_time():
