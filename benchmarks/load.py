@@ -193,13 +193,17 @@ STAGES = {
 
 
 def server_stages(stack: Stack) -> dict[str, float | None]:
-    """Mean milliseconds of each server stage over the run, all instances together:
-    where a stored operation's delay is spent inside the servers."""
+    """Mean milliseconds of each server stage over the run, all instances together
+    (where a stored operation's delay is spent inside the servers), and the share
+    of board writes that lost a race and were tried again, in percent."""
     sums = {stage: [0.0, 0.0] for stage in STAGES}
+    races = 0.0
     for instance in stack.instances:
         text = httpx.get(f"{instance.url}/metrics", timeout=10).text
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
+                if sample.name == "whiteboard_board_write_races_total":
+                    races += sample.value
                 for stage, (name, labels) in STAGES.items():
                     if not labels.items() <= sample.labels.items():
                         continue
@@ -207,10 +211,13 @@ def server_stages(stack: Stack) -> dict[str, float | None]:
                         sums[stage][0] += sample.value
                     elif sample.name == f"{name}_count":
                         sums[stage][1] += sample.value
-    return {
+    stages: dict[str, float | None] = {
         stage: round(1000 * total / count, 2) if count else None
         for stage, (total, count) in sums.items()
     }
+    writes = sums["write_transaction"][1]
+    stages["race_percent"] = round(100 * races / writes, 1) if writes else None
+    return stages
 
 
 def _next(queue: Any, kind: str, workers: list[Any]) -> Any:

@@ -24,7 +24,8 @@ def _load_rows(runs: list[dict[str, Any]]) -> list[str]:
         "| live p50/p95/p99/max ms | stored p50/p95/p99/max ms | missed ops "
         "| dropped conns | CPU % instances / postgres / load "
         "| CPU µs per delivery instances / load | KiB per conn "
-        "| sends late p99 ms | write queued / transaction / fan-out / loop lag mean ms "
+        "| sends late p99 ms "
+        "| write queued / transaction / fan-out / loop lag mean ms, races % "
         "| load avg |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -62,7 +63,9 @@ def _stages(stages: dict[str, float | None] | None) -> str:
     if not stages:
         return "-"
     keys = ("write_queued", "write_transaction", "fanout", "loop_lag")
-    return " / ".join("-" if stages[k] is None else f"{stages[k]:.0f}" for k in keys)
+    means = " / ".join("-" if stages[k] is None else f"{stages[k]:.0f}" for k in keys)
+    races = stages.get("race_percent")
+    return f"{means}, {'-' if races is None else f'{races:.0f}'}"
 
 
 def _snapshot_rows(results: list[dict[str, Any]]) -> list[str]:

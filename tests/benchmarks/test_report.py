@@ -78,7 +78,10 @@ def test_load_row_shows_latency_misses_and_drops():
         in text
     )
     assert "| 2 of 20 | 1 |" in text
-    assert "| 50 / 5 / 40 | 2.5 / 3.0 | 40/42 | - | 3 / 8 / - / 1 | 0.5 → 1.5 |" in text
+    assert (
+        "| 50 / 5 / 40 | 2.5 / 3.0 | 40/42 | - | 3 / 8 / - / 1, 12 | 0.5 → 1.5 |"
+        in text
+    )
 
 
 def test_infra_rows_keep_the_table_intact_and_total_the_time():
