@@ -23,7 +23,7 @@ from whiteboard.store.common import (
     notify,
 )
 from whiteboard.store.ops import Batch, BatchOutcome, apply_batches
-from whiteboard.store.reads import read_elements, read_for_join, read_ops, read_snapshot
+from whiteboard.store.reads import read_for_join, read_ops, read_snapshot
 
 __all__ = [
     "LIVE_CHANNEL",
@@ -40,7 +40,6 @@ __all__ = [
     "get_board",
     "init_connection",
     "notify",
-    "read_elements",
     "read_for_join",
     "read_ops",
     "read_snapshot",
