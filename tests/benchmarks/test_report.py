@@ -36,6 +36,8 @@ def made_up_results() -> dict:
             "write_queued": 3.4,
             "write_transaction": 8.0,
             "fanout": None,
+            "loop_lag": 1.2,
+            "race_percent": 12.5,
         },
     }
     infra = [
