@@ -1,7 +1,5 @@
 """How a load client books what it receives, and how profiles are summarised."""
 
-from typing import Any
-
 import bench_root  # noqa: F401 (the root's benchmarks package)
 import orjson
 
@@ -10,22 +8,11 @@ from benchmarks.profile import summarise
 from benchmarks.stats import DeliveryBook
 
 
-def _note(
-    message: dict[str, Any],
-    me: str,
-    now: float,
-    live: DeliveryBook,
-    stored: DeliveryBook,
-    counters: Counters,
-) -> None:
-    book(arrivals(message), me, now, live, stored, counters)
-
-
 def test_live_points_are_keyed_by_stroke_and_first_x():
     live, stored = DeliveryBook(), DeliveryBook()
     stroke = {"type": "stroke", "stroke_id": "c3s1", "points": [[15.0, 3.0, 0.5]]}
 
-    _note(stroke, "me", 4.0, live, stored, Counters())
+    book(arrivals(stroke), "me", 4.0, live, stored, Counters())
 
     assert live.received == {"c3s1@15.0": [1, 4.0]}
 
@@ -35,14 +22,8 @@ def test_own_live_points_are_not_counted_as_deliveries():
     mine = {"type": "stroke", "client_id": "me", "stroke_id": "a", "points": [[0.0]]}
     theirs = {"type": "stroke", "client_id": "x", "stroke_id": "b", "points": [[1.0]]}
 
-    _note(
-        {"type": "batch", "messages": [mine, theirs]},
-        "me",
-        3.0,
-        live,
-        stored,
-        Counters(),
-    )
+    both = {"type": "batch", "messages": [mine, theirs]}
+    book(arrivals(both), "me", 3.0, live, stored, Counters())
 
     assert live.received == {"b@1.0": [1, 3.0]}
 
@@ -72,7 +53,7 @@ def test_own_operations_are_not_counted_as_deliveries():
         ],
     }
 
-    _note(ops, "me", 1.0, live, stored, Counters())
+    book(arrivals(ops), "me", 1.0, live, stored, Counters())
 
     assert stored.received == {"theirs": [1, 1.0]}
 
@@ -85,7 +66,8 @@ def test_batched_messages_are_booked_one_by_one():
         {"type": "error", "code": "rate_limited", "message": "slow down"},
     ]
 
-    _note({"type": "batch", "messages": inner}, "me", 2.0, live, stored, counters)
+    frame = {"type": "batch", "messages": inner}
+    book(arrivals(frame), "me", 2.0, live, stored, counters)
 
     assert set(live.received) == {"a@0.0", "b@5.0"}
     assert counters.refusals == {"rate_limited": 1}
