@@ -1,9 +1,14 @@
-"""Snapshots as PostgreSQL writes them: stack order, deleted elements, shape."""
+"""Snapshots as PostgreSQL writes them: stack order, deleted elements, shape.
+
+Each test has a server of its own, so that its boards do not count against the
+shared servers' limit on board creation.
+"""
 
 import httpx
 import pytest
 from backend_client import Client, add, bearer, create_board, delete, rect, update
 from backend_servers import Server
+from conftest import ServerFactory
 
 pytestmark = pytest.mark.asyncio
 
@@ -23,8 +28,9 @@ def snapshot_over_rest(server: Server, token: str, board_id: str) -> httpx.Respo
 
 
 async def test_snapshot_orders_by_z_then_id_and_leaves_out_deleted_elements(
-    server: Server,
+    start_server: ServerFactory,
 ) -> None:
+    server = start_server()
     board = create_board(server.url)
     author = await Client.open(server.ws_url(board["id"]))
     await author.join(board["edit_token"])
@@ -52,8 +58,9 @@ async def test_snapshot_orders_by_z_then_id_and_leaves_out_deleted_elements(
 
 
 async def test_board_with_every_element_deleted_has_empty_snapshot(
-    server: Server,
+    start_server: ServerFactory,
 ) -> None:
+    server = start_server()
     board = create_board(server.url)
     author = await Client.open(server.ws_url(board["id"]))
     await author.join(board["edit_token"])
@@ -68,7 +75,8 @@ async def test_board_with_every_element_deleted_has_empty_snapshot(
     assert read.json()["elements"] == []
 
 
-async def test_rest_snapshot_keeps_its_shape(server: Server) -> None:
+async def test_rest_snapshot_keeps_its_shape(start_server: ServerFactory) -> None:
+    server = start_server()
     board = create_board(server.url, "Shape")
     author = await Client.open(server.ws_url(board["id"]))
     await author.join(board["edit_token"])

@@ -5,11 +5,15 @@ from typing import Any
 import asyncpg
 
 from whiteboard.store.common import SELECT_BOARD
+from whiteboard.store.snapshots import SnapshotCache
 
 # The stack order (z, then id) comes from the elements_stack_order index. A board
 # holding most of the table would otherwise be sorted row by row, its stored JSON
 # text with it, which spills to disk for large boards; the index never does.
 PREFER_STACK_ORDER_INDEX = "SET LOCAL enable_sort = off"
+
+# Large boards opened again at the same seq (a reconnecting crowd) are read once.
+snapshots = SnapshotCache()
 
 
 async def read_elements_json(conn: asyncpg.Connection, board_id: str) -> str:
@@ -39,7 +43,17 @@ async def read_snapshot(
         board = await conn.fetchrow(SELECT_BOARD, board_id)
         if board is None:
             return None
-        return board, await read_elements_json(conn, board_id)
+        return board, await _elements_json_at(conn, board)
+
+
+async def _elements_json_at(conn: asyncpg.Connection, board: asyncpg.Record) -> str:
+    """The elements of ``board`` at the seq of its row, read in this transaction."""
+    kept = snapshots.get(board["id"], board["seq"])
+    if kept is not None:
+        return kept
+    elements = await read_elements_json(conn, board["id"])
+    snapshots.put(board["id"], board["seq"], elements)
+    return elements
 
 
 async def read_ops(
@@ -78,4 +92,4 @@ async def read_for_join(
                 None,
                 await read_ops(conn, board_id, last_seq, board["seq"]),
             )
-        return board, await read_elements_json(conn, board_id), None
+        return board, await _elements_json_at(conn, board), None
