@@ -24,12 +24,13 @@ async def read_elements_json(conn: asyncpg.Connection, board_id: str) -> str:
     Call it inside a transaction.
     """
     await conn.execute(PREFER_STACK_ORDER_INDEX)
-    text: str = await conn.fetchval(
-        "SELECT '[' || coalesce(string_agg(body_text, ',' ORDER BY z, id), '') || ']' "
+    joined: str | None = await conn.fetchval(
+        "SELECT string_agg(body_text, ',' ORDER BY z, id) "
         "FROM elements WHERE board_id = $1 AND body IS NOT NULL",
         board_id,
     )
-    return text
+    # The brackets are added here: in SQL each would copy the whole text again.
+    return f"[{joined or ''}]"
 
 
 async def read_snapshot(
