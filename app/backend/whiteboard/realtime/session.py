@@ -7,7 +7,8 @@ connection stays open unless the refusal says otherwise.
 import asyncio
 import random
 import time
-from functools import partial
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -41,6 +42,15 @@ JOIN_TIMEOUT_SECONDS = 10.0
 BATCHES_IN_FLIGHT = 4
 
 
+@dataclass
+class _Answer:
+    """An ops message waiting for its write, and what to answer it with."""
+
+    written: "asyncio.Future[store.BatchOutcome]"
+    valid: list[AddOp | UpdateOp | DeleteOp]
+    results: list[dict[str, Any] | None]
+
+
 class Session:
     """The server side of one WebSocket connection."""
 
@@ -69,6 +79,9 @@ class Session:
         )
         self._last_rate_error = 0.0
         self._writing: set[asyncio.Future[store.BatchOutcome]] = set()
+        # Every ops message not yet answered, in the order it came: answers go out
+        # in that order, whichever write ends first.
+        self._unanswered: deque[_Answer] = deque()
 
     # What the hub calls.
     def deliver_frame(self, frame: Frame) -> None:
@@ -227,14 +240,29 @@ class Session:
 
         valid, results = parse_ops(message.ops)
         if not valid:
-            self.outbox.put({"type": "ack", "results": results})
+            nothing: asyncio.Future[store.BatchOutcome]
+            nothing = asyncio.get_running_loop().create_future()
+            nothing.set_result(store.BatchOutcome(results=[], applied=[]))
+            self._unanswered.append(_Answer(nothing, valid, results))
+            self._answer_in_order()
             return
         # The receiving goes on while the batch is written; the ack follows.
         written = self.services.writers.submit(self.board_id, self.client_id, valid)
         self._writing.add(written)
-        written.add_done_callback(partial(self._acknowledge, valid, results))
+        self._unanswered.append(_Answer(written, valid, results))
+        written.add_done_callback(self._written)
         if len(self._writing) >= BATCHES_IN_FLIGHT:
             await asyncio.wait(self._writing, return_when=asyncio.FIRST_COMPLETED)
+
+    def _written(self, written: "asyncio.Future[store.BatchOutcome]") -> None:
+        self._writing.discard(written)
+        self._answer_in_order()
+
+    def _answer_in_order(self) -> None:
+        """Answer the ops messages whose writes ended, up to the first still going."""
+        while self._unanswered and self._unanswered[0].written.done():
+            answer = self._unanswered.popleft()
+            self._acknowledge(answer.valid, answer.results, answer.written)
 
     def _acknowledge(
         self,
@@ -243,8 +271,11 @@ class Session:
         written: "asyncio.Future[store.BatchOutcome]",
     ) -> None:
         """Answer a written batch: an ack, or the error that stopped it."""
-        self._writing.discard(written)
         if written.cancelled():
+            # Cut short at shutdown: whether it landed is unknown, so the client
+            # re-sends it elsewhere (a duplicate if it did).
+            after_ms = random.randint(500, 3000)  # noqa: S311
+            self.outbox.close(1012, {"type": "reconnect", "after_ms": after_ms})
             return
         error = written.exception()
         if isinstance(error, store.BoardGone):
