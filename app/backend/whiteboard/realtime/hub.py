@@ -81,6 +81,7 @@ class Hub:
         """Open the listener connection and start dispatching."""
         await self._listen()
         self._tasks.append(asyncio.create_task(self._dispatch()))
+        self._tasks.append(asyncio.create_task(self._watch_listener()))
         # The lag of this instance's loop delays every delivery: measured here.
         self._tasks.append(asyncio.create_task(watch_event_loop()))
 
@@ -96,10 +97,16 @@ class Hub:
     async def notify(self, channel: str, payload: str) -> None:
         """Send a notification, on the listener connection while it is up."""
         listener = self._listener
-        if listener is not None and not listener.is_closed():
-            await listener.execute("SELECT pg_notify($1, $2)", channel, payload)
-        else:
+        if listener is None or listener.is_closed():
             await self._db.writer.execute("SELECT pg_notify($1, $2)", channel, payload)
+            return
+        try:
+            await listener.execute("SELECT pg_notify($1, $2)", channel, payload)
+        finally:
+            # Cut off in the middle of a statement, asyncpg may close the
+            # connection without calling its termination listeners.
+            if listener.is_closed():
+                self._on_listener_lost(listener)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Start delivering a board's changes to a connection."""
@@ -135,11 +142,23 @@ class Hub:
         LISTENER_CONNECTED.set(1)
 
     def _on_listener_lost(self, conn: asyncpg.Connection) -> None:
+        if conn is not self._listener:
+            return  # already noticed, or an earlier connection
         LISTENER_CONNECTED.set(0)
         if self._stopping:
             return
+        self._listener = None
         log.error("listener connection lost")
         self._tasks.append(asyncio.create_task(self._relisten()))
+
+    async def _watch_listener(self) -> None:
+        """Notice a listener connection that closed without telling its listeners
+        (asyncpg skips them when the connection dies in the middle of a statement)."""
+        while True:
+            await asyncio.sleep(LISTENER_RETRY_SECONDS)
+            listener = self._listener
+            if listener is not None and listener.is_closed():
+                self._on_listener_lost(listener)
 
     async def _relisten(self) -> None:
         while True:
