@@ -70,14 +70,18 @@ def _stages(stages: dict[str, float | None] | None) -> str:
 
 def _snapshot_rows(results: list[dict[str, Any]]) -> list[str]:
     rows = [
-        "| elements | snapshot MiB | open median ms | open max ms | load avg |",
-        "|---|---|---|---|---|",
+        "| elements | snapshot MiB | first open ms | open median ms | open max ms "
+        "| received / parsed median ms | load avg |",
+        "|---|---|---|---|---|---|---|",
     ]
     for result in results:
         mib = result["snapshot_bytes"] / 2**20
+        first = result["open_ms_each"][0]
+        stages = f"{result['received_ms_median']:.0f} / {result['parse_ms_median']:.0f}"
         rows.append(
-            f"| {result['elements']:,} | {mib:.1f} | {result['open_ms_median']:.0f} "
-            f"| {result['open_ms_max']:.0f} | {result['load_average'][0]} |"
+            f"| {result['elements']:,} | {mib:.1f} | {first:.0f} "
+            f"| {result['open_ms_median']:.0f} | {result['open_ms_max']:.0f} "
+            f"| {stages} | {result['load_average'][0]} |"
         )
     return rows
 

@@ -68,6 +68,18 @@ def made_up_results() -> dict:
             "load_average_end": [1.5, 0, 0],
         },
         "load": [run],
+        "snapshot": [
+            {
+                "elements": 20_000,
+                "snapshot_bytes": 10 * 2**20,
+                "open_ms_each": [325.4, 190.0, 201.0],
+                "open_ms_median": 201.0,
+                "open_ms_max": 325.4,
+                "received_ms_median": 63.2,
+                "parse_ms_median": 129.0,
+                "load_average": [1.2, 1, 1],
+            }
+        ],
         "infra": infra,
     }
 
@@ -91,3 +103,9 @@ def test_infra_rows_keep_the_table_intact_and_total_the_time():
 
     assert "failed: a/b" in text
     assert "| all | | 1 of 2 ok | | | 7.0 | |" in text
+
+
+def test_snapshot_row_shows_the_first_open_apart_from_the_median():
+    text = markdown(made_up_results())
+
+    assert "| 20,000 | 10.0 | 325 | 201 | 325 | 63 / 129 | 1.2 |" in text
