@@ -5,6 +5,7 @@ is the devdb helper's PostgreSQL with its normal (durable) settings; each run
 gets a database of its own.
 """
 
+import fcntl
 import logging
 import os
 import signal
@@ -130,6 +131,33 @@ def running_stack(
     ``backend_dir`` may name another checkout's app/backend, to compare versions.
     """
     log_dir.mkdir(parents=True, exist_ok=True)
+    with _only_run():
+        yield from _stack(
+            instance_count, log_dir, pool_size, backend_dir, extra_settings
+        )
+
+
+@contextmanager
+def _only_run() -> Iterator[None]:
+    """Hold the benchmarks' database for this run; refuse if another run has it."""
+    DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    with (DATA_DIR.parent / "bench-pg.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(
+                f"another benchmark run is using {DATA_DIR}: wait for it to end"
+            ) from None
+        yield
+
+
+def _stack(
+    instance_count: int,
+    log_dir: Path,
+    pool_size: int,
+    backend_dir: Path,
+    extra_settings: dict[str, str] | None,
+) -> Iterator[Stack]:
     database = DevDatabase(DATA_DIR, port=free_port())
     database.stop()  # a server left behind by an interrupted run
     database.start()
