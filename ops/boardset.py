@@ -130,11 +130,13 @@ def export_boards(
 
 
 def _columns(tools: PgTools, database_url: str, table: str) -> list[str]:
+    """The columns of ``table`` a row is inserted with (generated ones are not)."""
     rows = tools.psql(
         database_url,
         _sql(
             "SELECT column_name FROM information_schema.columns WHERE table_schema ="
-            " 'public' AND table_name = $name ORDER BY ordinal_position;",
+            " 'public' AND table_name = $name AND is_generated = 'NEVER'"
+            " ORDER BY ordinal_position;",
             name=_literal(table),
         ),
     )
