@@ -219,6 +219,12 @@ def test_backend_is_told_where_the_database_is(
     assert env["SHUTDOWN_GRACE_SECONDS"] == "8"
 
 
+def test_backend_admits_websockets_from_the_app_origin_only(
+    azure_run: ProgramRun,
+) -> None:
+    assert backend_env(azure_run)["ALLOWED_ORIGINS"] == azure_run.outputs["appUrl"]
+
+
 def test_backend_takes_the_client_address_behind_gateway_and_ingress(
     azure_run: ProgramRun,
 ) -> None:
@@ -339,6 +345,7 @@ def test_https_domain_with_dns_zone_serves_the_app_on_the_domain() -> None:
     assert run.outputs["appUrl"] == "https://board.example.com"
     assert run.outputs["websocketUrl"] == "wss://board.example.com/ws"
     assert run.one(f"{PACKAGE}:dns:RecordSet")["relativeRecordSetName"] == "board"
+    assert backend_env(run)["ALLOWED_ORIGINS"] == "https://board.example.com"
 
 
 # Refused configurations stop the program before any resource

@@ -29,7 +29,7 @@ from whiteboard_infra.config.azure import (
     database_storage_gib,
     log_analytics_retention_days,
 )
-from whiteboard_infra.contract import backend_environment
+from whiteboard_infra.contract import backend_environment, public_urls
 from whiteboard_infra.deploy import DeployOutputs
 from whiteboard_infra.wiring import (
     app_directory,
@@ -131,6 +131,16 @@ def deploy(config: StackConfig) -> DeployOutputs:
     database_host, database_reader_hosts = database_hosts(
         common, database.writer_host, database.reader_hosts
     )
+    # The gateway's address is known before it exists (a DNS label in its region),
+    # and the backend must admit WebSockets from the app's origin only.
+    host = (
+        pulumi.Output.from_input(common.domain_name)
+        if common.domain_name
+        else generated.apply(
+            lambda names: f"{names['dns']}.{azure.location}.cloudapp.azure.com"
+        )
+    )
+    app_origin, _ = public_urls(host, secure=bool(azure.certificate_secret_id))
     services = ContainerService(
         "apps",
         ContainerServiceArgs(
@@ -152,6 +162,7 @@ def deploy(config: StackConfig) -> DeployOutputs:
                 database_host=database_host,
                 database_reader_hosts=database_reader_hosts,
                 trusted_proxy_hops=TRUSTED_PROXY_HOPS,
+                allowed_origin=app_origin,
             ),
             backend_cpu_millicores=azure.backend_cpu_millicores,
             frontend_cpu_millicores=azure.frontend_cpu_millicores,
