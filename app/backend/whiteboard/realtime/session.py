@@ -78,7 +78,6 @@ class Session:
             self.settings.ops_per_second, self.settings.ops_burst
         )
         self._last_rate_error = 0.0
-        self._writing: set[asyncio.Future[store.BatchOutcome]] = set()
         # Every ops message not yet answered, in the order it came: answers go out
         # in that order, whichever write ends first.
         self._unanswered: deque[_Answer] = deque()
@@ -248,29 +247,20 @@ class Session:
             return
         # The receiving goes on while the batch is written; the ack follows.
         written = self.services.writers.submit(self.board_id, self.client_id, valid)
-        self._writing.add(written)
         self._unanswered.append(_Answer(written, valid, results))
-        written.add_done_callback(self._written)
-        if len(self._writing) >= BATCHES_IN_FLIGHT:
-            await asyncio.wait(self._writing, return_when=asyncio.FIRST_COMPLETED)
-
-    def _written(self, written: "asyncio.Future[store.BatchOutcome]") -> None:
-        self._writing.discard(written)
-        self._answer_in_order()
+        written.add_done_callback(lambda _: self._answer_in_order())
+        writing = [a.written for a in self._unanswered if not a.written.done()]
+        if len(writing) >= BATCHES_IN_FLIGHT:
+            await asyncio.wait(writing, return_when=asyncio.FIRST_COMPLETED)
 
     def _answer_in_order(self) -> None:
         """Answer the ops messages whose writes ended, up to the first still going."""
         while self._unanswered and self._unanswered[0].written.done():
-            answer = self._unanswered.popleft()
-            self._acknowledge(answer.valid, answer.results, answer.written)
+            self._acknowledge(self._unanswered.popleft())
 
-    def _acknowledge(
-        self,
-        valid: list[AddOp | UpdateOp | DeleteOp],
-        results: list[dict[str, Any] | None],
-        written: "asyncio.Future[store.BatchOutcome]",
-    ) -> None:
+    def _acknowledge(self, answer: _Answer) -> None:
         """Answer a written batch: an ack, or the error that stopped it."""
+        written, valid, results = answer.written, answer.valid, answer.results
         if written.cancelled():
             # Cut short at shutdown: whether it landed is unknown, so the client
             # re-sends it elsewhere (a duplicate if it did).
