@@ -36,6 +36,8 @@ from whiteboard.realtime.live import read_live
 log = structlog.get_logger(__name__)
 
 LISTENER_RETRY_SECONDS = 1.0
+# A notification takes a millisecond; one that takes this long is not coming back.
+NOTIFY_TIMEOUT_SECONDS = 2.0
 # How the listener connection shows in pg_stat_activity.
 LISTENER_APPLICATION_NAME = "whiteboard-listener"
 
@@ -101,7 +103,14 @@ class Hub:
             await self._db.writer.execute("SELECT pg_notify($1, $2)", channel, payload)
             return
         try:
-            await listener.execute("SELECT pg_notify($1, $2)", channel, payload)
+            await asyncio.wait_for(
+                listener.execute("SELECT pg_notify($1, $2)", channel, payload),
+                NOTIFY_TIMEOUT_SECONDS,
+            )
+        except TimeoutError:
+            # A connection that died unnoticed may never answer: give it up.
+            listener.terminate()
+            raise
         finally:
             # Cut off in the middle of a statement, asyncpg may close the
             # connection without calling its termination listeners.
@@ -165,8 +174,8 @@ class Hub:
             await asyncio.sleep(LISTENER_RETRY_SECONDS)
             try:
                 await self._listen()
-            except (OSError, asyncpg.PostgresError) as error:
-                log.warning("listener reconnect failed", error=str(error))
+            except Exception as error:  # keep trying, whatever stopped this one
+                log.warning("listener reconnect failed", error=repr(error))
                 continue
             break
         # Notifications sent while disconnected are lost: catch up from the log.
