@@ -91,7 +91,14 @@ for port in "${backend_ports[@]}"; do
     export HOST=127.0.0.1 PORT=$port ENVIRONMENT=development DATABASE_SSLMODE=disable \
       SECRET_KEY="$(cat "$state/secret_key")" DATABASE_POOL_SIZE=5 LOG_LEVEL=info \
       ALLOWED_ORIGINS="http://127.0.0.1:$app_port,http://localhost:$app_port"
-    exec ../../.venv/bin/python -m whiteboard
+    # An instance that stops is started again, as a platform would: meanwhile the
+    # other one carries its clients.
+    while true; do
+      status=0
+      ../../.venv/bin/python -m whiteboard || status=$?
+      echo "run-local: backend on port $port exited with $status; starting it again in 2 s"
+      sleep 2
+    done
   ) > "$logs/backend-$port.log" 2>&1 &
   pids+=($!)
   upstreams+=(--upstream "127.0.0.1:$port")
@@ -118,7 +125,9 @@ cat <<EOF
 
 EOF
 
-# Stop when any service stops on its own; its log says why.
-wait -n "${pids[@]}" || true
+# Stop when PostgreSQL or the frontend server stops on its own; its log says why.
+# (Backends are started again by their own loops above.)
+backend_count=${#backend_ports[@]}
+wait -n "${pids[0]}" "${pids[backend_count + 1]}" || true
 echo "run-local: a service stopped; see $logs" >&2
 exit 1
