@@ -77,6 +77,12 @@ class Frame:
         return batch_text(self.texts)
 
 
+def next_tick(now: float, frame_seconds: float) -> float:
+    """The next frame boundary of the loop's clock after ``now``: every instance's
+    frames and live relay fall on the same boundaries."""
+    return now + frame_seconds - now % frame_seconds
+
+
 def batch_text(texts: list[str]) -> str:
     """A ``batch`` message holding ``texts`` in order."""
     return f'{{"type":"batch","messages":[{",".join(texts)}]}}'
@@ -98,8 +104,7 @@ class FrameClock:
         self._pending[board_id].append(part)
         if self._scheduled is None:
             loop = asyncio.get_running_loop()
-            now = loop.time()
-            tick = now + self._frame_seconds - now % self._frame_seconds
+            tick = next_tick(loop.time(), self._frame_seconds)
             self._scheduled = loop.call_at(tick, self.flush)
 
     def flush(self) -> None:

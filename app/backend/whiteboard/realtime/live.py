@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 import structlog
 
+from whiteboard.realtime.frames import next_tick
 from whiteboard.store import LIVE_CHANNEL, NOTIFY_PAYLOAD_MAX_BYTES
 
 log = structlog.get_logger(__name__)
@@ -87,9 +88,8 @@ class LiveRelay:
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            # On the clock's frame boundaries, as the instances' frames are.
             now = loop.time()
-            await asyncio.sleep(self._frame_seconds - now % self._frame_seconds)
+            await asyncio.sleep(next_tick(now, self._frame_seconds) - now)
             self._frames += 1
             try:
                 await self.flush(cursors=self._frames % self._presence_frames == 0)
